@@ -1,0 +1,52 @@
+"""`python -m ingest [--corpus PATH] [--rebuild] [--json]`: bring the index in step with the corpus.
+
+Exit status: 0 when every file loaded, 1 when some failed (the rest is ingested), 2 when
+the run itself could not happen (no corpus folder, store unreachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.settings import Settings
+from assistant.store import StoreError
+from ingest.pipeline import run_ingest
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, help="corpus folder (default: CBEC_CORPUS_DIR or ./corpus)")
+    ap.add_argument("--rebuild", action="store_true", help="drop the collection and index everything again")
+    ap.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    ap.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = ap.parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        report = run_ingest(
+            settings,
+            corpus=args.corpus,
+            rebuild=args.rebuild,
+            progress=not (args.quiet or args.json) and sys.stderr.isatty(),
+        )
+    except (FileNotFoundError, StoreError) as exc:
+        print(f"ingest: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        r = report
+        print(
+            f"documents {r.documents}  chunks {r.chunks}  added {r.added}  updated {r.updated}  "
+            f"skipped {r.skipped}  deleted {r.deleted}  failed {len(r.failed)}  "
+            f"{r.seconds:.1f} s  {r.chunks_per_s:.1f} chunks/s embedded"
+        )
+        for f in r.failed:
+            print(f"  FAILED {f.path}: {f.reason}")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

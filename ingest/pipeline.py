@@ -1,0 +1,245 @@
+"""The ingest pipeline: discover -> load -> split -> index (incremental) -> BM25.
+
+Incremental indexing uses LangChain's indexing API with a SQL record manager: a chunk's
+key is ``{chunk_id}@{content_hash}``, so an unchanged chunk is skipped, a changed one is
+written under a new key and its old key cleaned up, and the chunks of a deleted file are
+removed (``cleanup="full"``).
+
+Losing nothing: a file that fails to load keeps the chunks it had, because they are read
+back from the store and fed to the indexer unchanged (so ``full`` cleanup does not see
+them as gone); and a run that dies half-way never reaches cleanup, so what was indexed
+before stays.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from assistant import lexical
+from assistant.embedder import make_embedder
+from assistant.settings import Settings
+from assistant.store import make_client, open_store
+from ingest.loaders import LoadError, SourceDocument, load_file
+from ingest.splitter import split_document
+
+
+@dataclass
+class Failure:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+    embedded: int = 0
+    embed_seconds: float = 0.0
+    chunks_per_s: float = 0.0  # chunks embedded per second of the whole run
+    collection: str = ""
+    store: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _TimedEmbeddings(Embeddings):
+    """Counts texts embedded and time spent, to report chunks/s of real embedding work."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.name = getattr(inner, "name", type(inner).__name__)
+        self.texts = 0
+        self.seconds = 0.0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        t = time.perf_counter()
+        out = self.inner.embed_documents(texts)
+        self.seconds += time.perf_counter() - t
+        self.texts += len(texts)
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def discover(root: Path) -> list[Path]:
+    """All files under root, sorted, skipping hidden files and folders and README files."""
+    out = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if any(part.startswith((".", "_")) for part in rel.parts):
+            continue
+        if p.is_file() and p.name.lower() not in {"readme.md", "readme.txt"}:
+            out.append(p)
+    return out
+
+
+def record_manager(settings: Settings):
+    from langchain_classic.indexes import SQLRecordManager
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.server_mode else "embedded"
+    rm = SQLRecordManager(
+        namespace=f"chroma/{where}/{settings.collection}",
+        db_url=f"sqlite:///{(settings.data_dir / 'record_manager.sqlite').resolve()}",
+    )
+    rm.create_schema()
+    return rm
+
+
+def _key(doc: Document) -> str:
+    return f"{doc.metadata['chunk_id']}@{doc.metadata['content_hash']}"
+
+
+def _stored_chunks_of(store, source: str) -> list[Document]:
+    got = store._collection.get(where={"source": source}, include=["documents", "metadatas"])
+    return [Document(page_content=t, metadata=m) for t, m in zip(got["documents"], got["metadatas"], strict=True)]
+
+
+def load_corpus(
+    root: Path, settings: Settings, on_file: Callable[[Path], None] | None = None
+) -> tuple[list[SourceDocument], list[Failure], list[str]]:
+    """Load every file; returns documents, failures, and the sources that failed (whole files)."""
+    docs: list[SourceDocument] = []
+    failures: list[Failure] = []
+    failed_sources: list[str] = []
+    seen_ids: dict[str, str] = {}
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    for path in discover(root):
+        rel = path.relative_to(root).as_posix()
+        try:
+            result = load_file(path, root, max_bytes)
+        except LoadError as exc:
+            failures.append(Failure(rel, str(exc)))
+            failed_sources.append(rel)
+        except Exception as exc:  # a loader bug must not stop the other files
+            failures.append(Failure(rel, f"unexpected {exc.__class__.__name__}: {exc}"))
+            failed_sources.append(rel)
+        else:
+            failures.extend(Failure(rel, e) for e in result.errors)
+            for d in result.documents:
+                if not d.record and d.doc_id in seen_ids:
+                    failures.append(Failure(rel, f"duplicate document id {d.doc_id!r} (also {seen_ids[d.doc_id]})"))
+                    continue
+                seen_ids[d.doc_id] = rel
+                docs.append(d)
+        if on_file:
+            on_file(path)
+    return docs, failures, failed_sources
+
+
+def run_ingest(
+    settings: Settings,
+    *,
+    corpus: Path | None = None,
+    rebuild: bool = False,
+    embeddings: Embeddings | None = None,
+    progress: bool = False,
+    client=None,
+) -> IngestReport:
+    """Bring the store in step with the corpus folder and return what happened."""
+    from langchain_core.indexing import index
+
+    started = time.perf_counter()
+    root = Path(corpus or settings.corpus_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"corpus folder {root} does not exist")
+    timed = _TimedEmbeddings(embeddings or make_embedder(settings))
+    client = client or make_client(settings)
+    rm = record_manager(settings)
+    if rebuild:
+        try:
+            client.delete_collection(settings.collection)
+        except Exception:  # not there yet
+            pass
+        rm.delete_keys(rm.list_keys())
+    store = open_store(settings, timed, client=client)
+
+    docs, failures, failed_sources = load_corpus(root, settings)
+    chunks: list[Document] = []
+    for d in docs:
+        chunks.extend(split_document(d, settings.chunk_size, settings.chunk_overlap))
+    # Keep what a broken file had: feed its stored chunks back unchanged.
+    kept: list[Document] = []
+    for src in failed_sources:
+        kept.extend(_stored_chunks_of(store, src))
+
+    before = set(rm.list_keys())
+    before_ids = {k.rsplit("@", 1)[0] for k in before}
+    stream: Iterator[Document] = iter(chunks + kept)
+    if progress:
+        from tqdm import tqdm
+
+        stream = iter(tqdm(stream, total=len(chunks) + len(kept), desc="indexing", unit="chunk"))
+    result = index(
+        stream,
+        rm,
+        store,
+        batch_size=max(32, settings.embed_batch_size * 4),
+        cleanup="full",
+        source_id_key="source",
+        key_encoder=_key,
+    )
+    after = set(rm.list_keys())
+    new_keys = after - before
+    updated = sum(1 for k in new_keys if k.rsplit("@", 1)[0] in before_ids)
+    changed = bool(new_keys) or result["num_deleted"] or rebuild
+    idx_path = lexical.bm25_dir(settings)
+    if changed or not (idx_path / "fingerprint").exists():
+        lexical.rebuild(settings, store)
+    _write_state(settings, len(docs), len(chunks) + len(kept))
+
+    seconds = time.perf_counter() - started
+    return IngestReport(
+        documents=len(docs),
+        chunks=len(chunks) + len(kept),
+        added=len(new_keys) - updated,
+        updated=updated,
+        skipped=result["num_skipped"],
+        deleted=result["num_deleted"] - updated,
+        failed=failures,
+        seconds=round(seconds, 3),
+        embedded=timed.texts,
+        embed_seconds=round(timed.seconds, 3),
+        chunks_per_s=round(timed.texts / seconds, 1) if timed.texts else 0.0,
+        collection=settings.collection,
+        store=f"{settings.chroma_host}:{settings.chroma_port}" if settings.server_mode else str(settings.data_dir),
+    )
+
+
+def _write_state(settings: Settings, documents: int, chunks: int) -> None:
+    import json
+    import datetime as dt
+
+    state = {
+        "documents": documents,
+        "chunks": chunks,
+        "last_ingest": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "collection": settings.collection,
+        "embedder": settings.embedder,
+    }
+    (settings.data_dir / f"ingest_state_{settings.collection}.json").write_text(json.dumps(state, indent=2))
+
+
+def read_state(settings: Settings) -> dict | None:
+    import json
+
+    p = settings.data_dir / f"ingest_state_{settings.collection}.json"
+    return json.loads(p.read_text()) if p.exists() else None

@@ -1,0 +1,36 @@
+"""Shared fixtures. Unit tests may not open network connections (loopback included) unless
+marked `integration` or `browser`; the guard fails the test that tries."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _no_network(request, monkeypatch):
+    if request.node.get_closest_marker("integration") or request.node.get_closest_marker("browser"):
+        return
+
+    def guard(self, address, *args, **kwargs):
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address, *args, **kwargs)
+        raise RuntimeError(f"unit test tried to open a network connection to {address!r}")
+
+    real_connect = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", guard)
+    monkeypatch.setattr(socket.socket, "connect_ex", guard)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    """Settings on a temporary data folder with the deterministic hashing embedder."""
+    return Settings.from_env(
+        {}, data_dir=tmp_path / "data", corpus_dir=FIXTURES / "corpus", embedder="hashing:128"
+    )
