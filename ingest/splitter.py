@@ -32,7 +32,7 @@ ARTICLE_RE = re.compile(
     r"^\s*(?:Articles?|ARTICLES?|Art\.)\s*(\d+[a-z]?(?:\s*(?:[-–—]|and|to)\s*\d+[a-z]?)?)(?![\d.])",
 )
 CN_ARTICLE_RE = re.compile(r"^\s*第([零〇一二三四五六七八九十百千两\d]+)条")
-SECTION_RE = re.compile(r"^\s*(?:Section\s+)?(\d+(?:\.\d+){0,4})\.?\s+(?=[A-Z\u4e00-\u9fff])")
+SECTION_RE = re.compile(r"^\s*(?:Section\s+)?(\d+(?:\.\d+){0,4})\.?\s+(?:[—–-]\s+)?(?=[A-Z\u4e00-\u9fff])")
 CHAPTER_RE = re.compile(r"^\s*(?:Chapter|CHAPTER|Part|PART)\s+[\dIVXLC]+\b|^\s*第[零〇一二三四五六七八九十百千\d]+[章节编]")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
