@@ -102,6 +102,11 @@ class LexicalIndex:
         model = bm25s.BM25.load(str(path), mmap=True, show_progress=False) if ids else bm25s.BM25()
         return cls(model, ids, metas, texts, (path / "fingerprint").read_text().strip())
 
+    def rows_by_chunk_id(self) -> dict[str, int]:
+        if not hasattr(self, "_rows"):
+            self._rows = {m.get("chunk_id", i): r for r, (i, m) in enumerate(zip(self.ids, self.metadatas, strict=True))}
+        return self._rows
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k (row, score) pairs with score > 0; ``mask`` (0/1 per row) restricts the rows."""
         if not self.ids or k <= 0:

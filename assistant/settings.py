@@ -44,8 +44,8 @@ class Settings:
     max_file_mb: float = _f(20.0, "Files larger than this are reported and skipped.")
     # retrieval
     top_k: int = _f(6, "Passages given to the answer step.")
-    candidates: int = _f(50, "Candidates each retrieval arm returns before fusion.")
-    fusion: str = _f("rrf", "Fusion method: 'rrf' (reciprocal rank) or 'weighted' (normalised scores).")
+    candidates: int = _f(100, "Candidates each retrieval arm returns before fusion.")
+    fusion: str = _f("zscore", "Fusion: 'zscore' (standardised scores), 'rrf' (reciprocal rank) or 'weighted' (min-max).")
     rrf_k: int = _f(60, "The k constant of reciprocal-rank fusion.")
     dense_weight: float = _f(1.0, "Weight of the dense (embedding) arm in fusion.")
     bm25_weight: float = _f(1.0, "Weight of the BM25 arm in fusion.")

@@ -1,0 +1,1 @@
+"""Evaluation: reference Q&A over the chain, and retrieval benchmarks on any JSONL corpus or ObliQA."""
