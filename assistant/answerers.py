@@ -21,6 +21,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from assistant.citations import split_sentences
 from assistant.prompts import answer_messages
 from assistant.settings import Settings
+from assistant.vocabulary import expand
 from ingest.splitter import passage_text
 
 NO_ANSWER = "The sources I have do not answer this question."
@@ -91,6 +92,8 @@ class ExtractiveAnswerer:
     def select(self, question: str, passages: list[Document]) -> list[tuple[int, int, str, float]]:
         """(passage index, position, sentence, score) of the chosen sentences, in answer order."""
         q_terms = set(terms(question))
+        # Corpus words for the user's everyday words count too, at a lower weight.
+        extra = set(terms(expand(question))) - q_terms
         cands: list[tuple[int, int, str, list[str]]] = []
         for pi, d in enumerate(passages):
             for si, raw in enumerate(split_sentences(passage_text(d.page_content, d.metadata))):
@@ -111,6 +114,8 @@ class ExtractiveAnswerer:
             for t in set(ts):
                 df[t] = df.get(t, 0) + 1
         idf = {t: math.log(1 + n / (1 + df.get(t, 0))) + 0.5 for t in q_terms}
+        idf.update({t: 0.6 * (math.log(1 + n / (1 + df.get(t, 0))) + 0.5) for t in extra})
+        q_terms = q_terms | extra
         wants_number = bool(QUANTITY_Q.search(question))
         scored = []
         for pi, si, s, ts in cands:
@@ -119,7 +124,7 @@ class ExtractiveAnswerer:
             if not overlap:
                 continue
             score = sum(idf[t] for t in overlap) / math.sqrt(max(len(tset), 4))
-            score *= 1.0 + 0.6 / (1 + pi)  # better-ranked passages first
+            score *= 1.0 + 1.0 / (1 + pi)  # better-ranked passages first
             score *= 1.0 + 0.1 / (1 + si)  # lead sentences state the rule
             if wants_number and NUMBER.search(s):
                 score *= 1.3

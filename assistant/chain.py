@@ -30,9 +30,11 @@ REFUSAL = (
     "tax limits; returns) and Customs protection of intellectual property (recordation, detention, "
     "guarantees, investigation, penalties, cases)."
 )
-# Calibrated on the reference set's in-scope vs out-of-scope questions with the bundled model
-# (see evals/README.md): below this cosine similarity the best passage is not about the question.
-DEFAULT_MIN_RELEVANCE = 0.40
+# Calibrated on the reference set with the bundled model: the best passage's cosine similarity
+# was >= 0.451 for 105 of 106 in-scope questions and <= 0.314 for every off-topic one (the
+# foreign-jurisdiction and evasion questions score higher and are caught by the rules below);
+# 0.38 sits in that gap. Another embedder needs its own value (CBEC_MIN_RELEVANCE).
+DEFAULT_MIN_RELEVANCE = 0.38
 # The corpus covers China only: a question about another jurisdiction's rules, with nothing
 # tying it to China, is out of scope however close its wording is to customs passages.
 FOREIGN = re.compile(
@@ -41,7 +43,24 @@ FOREIGN = re.compile(
     r"australian|brazil|mexico|russia|singapore|vietnam|indonesia|thailand|de minimis|hmrc|cbp)\b",
     re.I,
 )
-CHINA = re.compile(r"\b(china|chinese|prc|gacc|cbec|9610|1210|1239|9710|9810|mainland|hainan)\b", re.I)
+# What ties a question to China's own rules. "from China" alone does not: "US de minimis for
+# parcels shipped from China" asks about US rules.
+CHINA = re.compile(
+    r"\b(prc|gacc|cbec|9610|1210|1239|9710|9810|mainland|hainan|china customs|chinese (customs|law|rules|consumers?|buyers?|platforms?)|"
+    r"(into|in|to|inside|within) china|china'?s)\b",
+    re.I,
+)
+# Requests for help getting goods past customs controls are declined, whatever else they ask.
+EVASION = re.compile(
+    r"\b(evade|evading|evasion|get (them |it |goods )?past|sneak|smuggle|smuggling (them|it)|mislabel|"
+    r"avoid (detection|inspection|being caught)|without (customs|them) (noticing|finding)|bypass|trick customs|fool customs)\b",
+    re.I,
+)
+EVASION_REFUSAL = (
+    "I can't help with getting goods past customs controls or disguising infringing goods. "
+    "Importing or exporting infringing goods leads to confiscation, fines and, where a crime is made out, "
+    "criminal liability; ask me about those rules or about shipping genuine goods lawfully."
+)
 
 
 class QuestionError(ValueError):
@@ -169,7 +188,7 @@ class Assistant(Runnable):
         if not docs:
             return False
         if FOREIGN.search(question) and not CHINA.search(question):
-            return False
+            return False  # another jurisdiction's rules
         best = max((d.metadata.get("dense_score") or 0.0) for d in docs)
         if self.settings.dense_weight == 0:
             best = 1.0 if docs[0].metadata.get("bm25_score") else 0.0
@@ -252,6 +271,12 @@ class Assistant(Runnable):
         t1 = time.perf_counter()
         timings = {"retrieve": round((t1 - t0) * 1000, 1)}
         backend = self.answerer.name
+        if EVASION.search(prep["question"]):
+            timings.update(answer=0.0, total=round((time.perf_counter() - t0) * 1000, 1))
+            ans = self._refusal(prep, [], backend, timings, list(prep["warnings"]))
+            ans.answer = EVASION_REFUSAL + "\n\n" + DISCLAIMER
+            yield ans
+            return
         if not self._relevant(prep["standalone"], docs):
             timings.update(answer=0.0, total=round((time.perf_counter() - t0) * 1000, 1))
             yield self._refusal(prep, docs, backend, timings, list(prep["warnings"]))

@@ -39,6 +39,11 @@ def tokenize(texts: list[str]):
     )
 
 
+def _body(text: str, meta: dict) -> str:
+    off = meta.get("body_offset")
+    return text[off:] if isinstance(off, int) and 0 <= off <= len(text) else text
+
+
 def fingerprint(ids: Iterable[str]) -> str:
     h = hashlib.sha1()
     for i in sorted(ids):
@@ -61,9 +66,20 @@ class LexicalIndex:
     metadatas: list[dict]
     texts: list[str]
     fp: str
+    # A sample of the store's chunk vectors: lets the dense arm standardise its scores against
+    # the whole corpus's score distribution for a query, not only its top candidates.
+    sample: np.ndarray | None = None
 
     @classmethod
-    def build(cls, chunks: Iterable[StoredChunk], k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+    def build(
+        cls, chunks: Iterable[StoredChunk], k1: float = 1.2, b: float = 0.75, with_headings: bool = False
+    ) -> LexicalIndex:
+        """BM25 over the chunk bodies (default) or over title + heading path + body.
+
+        Bodies alone measured better on ObliQA dev (fused Recall@10 +0.008, MAP@10 +0.011):
+        a heading repeated over every passage under it blurs BM25's length normalisation
+        and term weights; the dense arm still sees the headings.
+        """
         import bm25s
 
         items = list(chunks)
@@ -71,7 +87,8 @@ class LexicalIndex:
         texts = [c.text for c in items]
         model = bm25s.BM25(k1=k1, b=b)
         if items:
-            model.index(tokenize(texts), show_progress=False)
+            indexed = texts if with_headings else [_body(c.text, c.metadata) for c in items]
+            model.index(tokenize(indexed), show_progress=False)
         return cls(model, ids, [c.metadata for c in items], texts, fingerprint(ids))
 
     def save(self, path: Path) -> None:
@@ -83,6 +100,8 @@ class LexicalIndex:
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for i, m, t in zip(self.ids, self.metadatas, self.texts, strict=True):
                 fh.write(json.dumps({"id": i, "m": m, "t": t}, ensure_ascii=False) + "\n")
+        if self.sample is not None:
+            np.save(tmp / "dense_sample.npy", self.sample)
         (tmp / "fingerprint").write_text(self.fp)
         # Swap in one step so a reader never sees half an index.
         shutil.rmtree(path, ignore_errors=True)
@@ -100,7 +119,8 @@ class LexicalIndex:
                 metas.append(rec["m"])
                 texts.append(rec["t"])
         model = bm25s.BM25.load(str(path), mmap=True, show_progress=False) if ids else bm25s.BM25()
-        return cls(model, ids, metas, texts, (path / "fingerprint").read_text().strip())
+        sample = np.load(path / "dense_sample.npy") if (path / "dense_sample.npy").exists() else None
+        return cls(model, ids, metas, texts, (path / "fingerprint").read_text().strip(), sample)
 
     def rows_by_chunk_id(self) -> dict[str, int]:
         if not hasattr(self, "_rows"):
@@ -109,21 +129,48 @@ class LexicalIndex:
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k (row, score) pairs with score > 0; ``mask`` (0/1 per row) restricts the rows."""
+        return self.search_with_stats(query, k, mask)[0]
+
+    def search_with_stats(
+        self, query: str, k: int, mask: np.ndarray | None = None
+    ) -> tuple[list[tuple[int, float]], float, float]:
+        """Top-k hits plus the mean and standard deviation of the query's scores over all
+        (unmasked) chunks, which fusion uses to standardise the BM25 arm."""
         if not self.ids or k <= 0:
-            return []
+            return [], 0.0, 1.0
         tokens = tokenize([query])
         if not tokens or not tokens[0]:
-            return []
+            return [], 0.0, 1.0
+        scores = np.asarray(self.bm25.get_scores(tokens[0]), dtype=np.float32)
+        if mask is not None:
+            valid = mask > 0
+            pool = scores[valid]
+            scores = np.where(valid, scores, -1.0)
+        else:
+            pool = scores
         k = min(k, len(self.ids))
-        rows, scores = self.bm25.retrieve(
-            tokens, k=k, show_progress=False, weight_mask=mask, n_threads=1
-        )
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        hits = [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+        return hits, float(pool.mean()) if pool.size else 0.0, float(pool.std()) if pool.size else 1.0
+
+
+def dense_sample(store, size: int = 2048, seed: int = 13) -> np.ndarray | None:
+    """Up to ``size`` stored chunk vectors, chosen at random with a fixed seed."""
+    ids = store._collection.get(include=[])["ids"]
+    if not ids:
+        return None
+    rng = np.random.default_rng(seed)
+    chosen = sorted(rng.choice(len(ids), size=min(size, len(ids)), replace=False).tolist())
+    got = store._collection.get(ids=[ids[i] for i in chosen], include=["embeddings"])
+    return np.asarray(got["embeddings"], dtype=np.float32)
 
 
 def rebuild(settings: Settings, store) -> LexicalIndex:
-    """Build the BM25 index from everything in the store and save it."""
-    idx = LexicalIndex.build(iter_chunks(store))
+    """Build the BM25 index (and the dense score sample) from everything in the store and save it."""
+    idx = LexicalIndex.build(iter_chunks(store), with_headings=settings.bm25_with_headings)
+    idx.fp = f"{idx.fp}:{int(settings.bm25_with_headings)}"
+    idx.sample = dense_sample(store)
     idx.save(bm25_dir(settings))
     return idx
 
@@ -133,6 +180,7 @@ def load_current(settings: Settings, store) -> LexicalIndex:
     path = bm25_dir(settings)
     ids = store._collection.get(include=[])["ids"]
     fp = fingerprint(ids)
+    fp = f"{fp}:{int(settings.bm25_with_headings)}"
     if (path / "fingerprint").exists() and (path / "fingerprint").read_text().strip() == fp:
         return LexicalIndex.load(path)
     return rebuild(settings, store)

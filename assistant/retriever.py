@@ -23,6 +23,7 @@ from pydantic import ConfigDict
 
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
+from assistant.vocabulary import expand
 
 FILTER_KEYS = ("doc_type", "mode_code", "topic", "status", "include_superseded", "date_from", "date_to")
 
@@ -138,6 +139,10 @@ class Ranked:
 
     ids: list[str] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
+    # Mean and sd of the query's scores over the whole corpus, when the arm knows them;
+    # otherwise fusion standardises over the candidates.
+    mean: float | None = None
+    std: float | None = None
 
 
 def fuse(
@@ -176,8 +181,9 @@ def _zscore(arms: Sequence[tuple[Ranked, float]]) -> list[tuple[str, float]]:
         if not ranked.ids or weight == 0:
             continue
         v = np.asarray(ranked.scores, dtype=np.float64)
-        sd = float(v.std()) or 1.0
-        zs = (v - v.mean()) / sd
+        mu = ranked.mean if ranked.mean is not None else float(v.mean())
+        sd = (ranked.std if ranked.std is not None else float(v.std())) or 1.0
+        zs = (v - mu) / sd
         per_arm.append((dict(zip(ranked.ids, zs.tolist(), strict=True)), float(zs.min()), weight))
     ids = {c for scores, _, _ in per_arm for c in scores}
     total = {c: sum(w * scores.get(c, floor) for scores, floor, w in per_arm) for c in ids}
@@ -208,11 +214,19 @@ class HybridRetriever(BaseRetriever):
             where=filters.where(),
             include=["metadatas", "documents", "distances"],
         )
+        sample = self.lexical.sample
+        stats = None
+        if sample is not None and sample.shape[1] == len(vectors[0]):
+            sims = np.asarray(vectors, dtype=np.float32) @ sample.T
+            stats = list(zip(sims.mean(axis=1).tolist(), sims.std(axis=1).tolist(), strict=True))
         out = []
-        for ids, metas, docs, dists in zip(res["ids"], res["metadatas"], res["documents"], res["distances"], strict=True):
+        for qi, (ids, metas, docs, dists) in enumerate(
+            zip(res["ids"], res["metadatas"], res["documents"], res["distances"], strict=True)
+        ):
             cids = [m.get("chunk_id", i) for i, m in zip(ids, metas, strict=True)]
             found = {c: (d, m) for c, d, m in zip(cids, docs, metas, strict=True)}
-            out.append((Ranked(cids, [1.0 - float(x) for x in dists]), found))
+            mu, sd = stats[qi] if stats else (None, None)
+            out.append((Ranked(cids, [1.0 - float(x) for x in dists], mu, sd), found))
         return out
 
     def bm25(self, query: str, n: int, filters: Filters) -> Ranked:
@@ -221,10 +235,12 @@ class HybridRetriever(BaseRetriever):
             mask = np.fromiter((1.0 if filters.matches(m) else 0.0 for m in self.lexical.metadatas), dtype=np.float32)
             if not mask.any():
                 return Ranked()
-        hits = self.lexical.search(query, n, mask)
+        hits, mu, sd = self.lexical.search_with_stats(query, n, mask)
         return Ranked(
             [self.lexical.metadatas[r].get("chunk_id", self.lexical.ids[r]) for r, _ in hits],
             [s for _, s in hits],
+            mu,
+            sd,
         )
 
     # ---- public -----------------------------------------------------------------------
@@ -241,7 +257,8 @@ class HybridRetriever(BaseRetriever):
         dense = self.dense(vectors, n, filters) if s.dense_weight else [(Ranked(), {}) for _ in queries]
         out = []
         for query, (d_ranked, found) in zip(queries, dense, strict=True):
-            b_ranked = self.bm25(query, n, filters) if s.bm25_weight else Ranked()
+            b_query = f"{query} {expand(query)}" if s.expand_queries else query
+            b_ranked = self.bm25(b_query, n, filters) if s.bm25_weight else Ranked()
             fused = fuse([(d_ranked, s.dense_weight), (b_ranked, s.bm25_weight)], s.fusion, s.rrf_k)[:k]
             out.append(self._documents(fused, d_ranked, b_ranked, found))
         return out

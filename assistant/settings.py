@@ -49,6 +49,8 @@ class Settings:
     rrf_k: int = _f(60, "The k constant of reciprocal-rank fusion.")
     dense_weight: float = _f(1.0, "Weight of the dense (embedding) arm in fusion.")
     bm25_weight: float = _f(1.0, "Weight of the BM25 arm in fusion.")
+    bm25_with_headings: bool = _f(False, "Index title and heading path in BM25 too (bodies only measured better).")
+    expand_queries: bool = _f(True, "Add the corpus's terms for everyday phrases (fakes -> infringing) to the BM25 query.")
     min_relevance: float = _f(0.0, "Refuse when the best passage's relevance is below this (0 = calibrated default).")
     include_superseded: bool = _f(False, "Retrieve superseded instruments too (they are flagged in answers).")
     # answering

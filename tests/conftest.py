@@ -34,3 +34,22 @@ def settings(tmp_path) -> Settings:
     return Settings.from_env(
         {}, data_dir=tmp_path / "data", corpus_dir=FIXTURES / "corpus", embedder="hashing:128"
     )
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory) -> Settings:
+    """The real corpus ingested with the real bundled model (once per test session, ~1 min)."""
+    from ingest.pipeline import run_ingest
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    s = Settings.from_env({}, data_dir=tmp_path_factory.mktemp("real") / "data", corpus_dir=corpus)
+    report = run_ingest(s, corpus=corpus)
+    assert report.ok, report.failed
+    return s
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_settings):
+    from assistant.chain import Assistant
+
+    return Assistant.from_settings(real_settings)

@@ -1,0 +1,233 @@
+"""Evaluation commands.
+
+    python -m evals run [--dataset FILE] [--backend NAME] [--baseline FILE] [--floors]
+    python -m evals retrieval --corpus CORPUS.jsonl --dataset DATASET.jsonl [--k 10] [--run-out RUN.jsonl]
+    python -m evals obliqa --docs DIR --questions FILE [--k 10] [--run-out RUN.jsonl] [--limit N]
+    python -m evals latency --docs DIR --questions FILE [--n 100]
+    python -m evals ingest-rate --docs DIR [--n 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.settings import Settings
+from evals import metrics as M
+
+HERE = Path(__file__).parent
+DATASET = HERE / "datasets" / "reference_qa.jsonl"
+# Floors CI holds the reference Q&A to (see tests/evals/test_reference_floors.py).
+FLOORS = {
+    "hit@5": 0.90,
+    "must_include": 0.65,
+    "citation_valid": 1.0,
+    "citation_support": 0.95,
+    "refusal_accuracy": 0.90,
+    "false_refusal_rate": 0.05,  # at most
+}
+
+
+def check_floors(summary: dict, rows: list[dict]) -> list[str]:
+    problems = []
+    for k, floor in FLOORS.items():
+        v = summary.get(k, math.nan)
+        bad = v > floor if k == "false_refusal_rate" else v < floor
+        if math.isnan(v) or bad:
+            metric_key = {"false_refusal_rate": None, "refusal_accuracy": "refusal_correct"}.get(k, k)
+            fell = [r["id"] for r in rows if "metrics" in r and metric_key and r["metrics"].get(metric_key, 1) < 1]
+            if k == "false_refusal_rate":
+                fell = [r["id"] for r in rows if r["kind"] != "refuse" and r.get("refused")]
+            problems.append(f"{k} = {v:.3f} (floor {'<=' if k == 'false_refusal_rate' else '>='} {floor}); items: {fell}")
+    return problems
+
+
+def cmd_run(args) -> int:
+    from assistant.chain import Assistant
+    from evals import report, runner
+
+    settings = Settings.from_env()
+    if args.backend:
+        settings = settings.replace(backend=args.backend)
+    items = runner.load_dataset(Path(args.dataset))
+    assistant = Assistant.from_settings(settings)
+    assistant.warm()
+    t = time.perf_counter()
+    rows = runner.run(assistant, items, progress=lambda i, n: print(f"\r{i}/{n}", end="", file=sys.stderr))
+    print(file=sys.stderr)
+    summary = runner.summarise(rows)
+    topics = runner.by_topic(rows)
+    baseline = None
+    if args.baseline and Path(args.baseline).exists():
+        baseline = json.loads(Path(args.baseline).read_text())
+        baseline = baseline.get("summary", baseline)
+    paths = report.write(rows, summary, topics, baseline, Path(args.out),
+                         meta={"backend": settings.backend, "embedder": settings.embedder, "seconds": round(time.perf_counter() - t, 1)})
+    width = max(len(k) for k in summary)
+    for k, v in summary.items():
+        print(f"{k:<{width}}  {report._fmt(v)}")
+    print(f"\nreport: {paths['report']}\nresults: {paths['results']}")
+    if args.write_baseline:
+        Path(args.baseline).write_text(json.dumps({"summary": {"run": paths["results"].stem, **summary}}, indent=2) + "\n")
+        print(f"baseline written: {args.baseline}")
+    if args.floors:
+        problems = check_floors(summary, rows)
+        for p in problems:
+            print(f"FLOOR: {p}", file=sys.stderr)
+        return 1 if problems else 0
+    return 0
+
+
+def _print_arms(results: dict, k: int, extra: str = "") -> None:
+    print(f"{'arm':<6} " + "  ".join(f"{m:>9}" for m in ("hit@10", "recall@5", f"recall@{k}", f"map@{k}", "mrr", "ndcg@10")) + "  seconds")
+    for arm, r in results.items():
+        m = r["metrics"]
+        print(f"{arm:<6} " + "  ".join(f"{m[x]:>9.4f}" for x in (f"hit@{k}", "recall@5", f"recall@{k}", f"map@{k}", "mrr", f"ndcg@{k}"))
+              + f"  {r['seconds']:>7.1f}")
+    if extra:
+        print(extra)
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def cmd_retrieval(args) -> int:
+    from evals.retrieval import benchmark
+
+    t = time.perf_counter()
+    records = _jsonl(args.corpus)
+    questions = _jsonl(args.dataset)
+    report, results = benchmark(records, questions, Settings.from_env(), k=args.k, run_out=args.run_out)
+    _print_arms(results, args.k, f"total {time.perf_counter() - t:.1f} s")
+    return 0
+
+
+def cmd_obliqa(args) -> int:
+    from evals.obliqa import load_passages, load_questions
+    from evals.retrieval import benchmark
+
+    t = time.perf_counter()
+    records = load_passages(Path(args.docs))
+    questions = load_questions(Path(args.questions))
+    if args.limit:
+        questions = questions[: args.limit]
+    print(f"ObliQA: {len(records)} passages, {len(questions)} questions", flush=True)
+    report, results = benchmark(records, questions, Settings.from_env(), k=args.k, run_out=args.run_out)
+    _print_arms(results, args.k, f"total {time.perf_counter() - t:.1f} s (passages without text reported: {len(report.failed)})")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({a: r["metrics"] | {"seconds": r["seconds"]} for a, r in results.items()}, indent=2))
+    return 0
+
+
+def cmd_latency(args) -> int:
+    """Warm retrieval and extractive answer latency on the ObliQA index (~14k chunks)."""
+    from assistant import lexical
+    from assistant.answerers import ExtractiveAnswerer
+    from assistant.chain import Assistant
+    from assistant.retriever import Filters, HybridRetriever
+    from evals.obliqa import load_passages, load_questions
+    from evals.retrieval import prepare
+
+    settings = Settings.from_env()
+    records = load_passages(Path(args.docs))
+    questions = [q["question"] for q in load_questions(Path(args.questions))][: args.n]
+    with tempfile.TemporaryDirectory(prefix="cbec-latency-") as tmp:
+        bench, store, rep = prepare(records, settings, Path(tmp))
+        # A plain (uncached) embedder for queries, as in the product.
+        from assistant.embedder import make_embedder
+        from assistant.store import open_store
+
+        store = open_store(bench, make_embedder(bench))
+        lex = lexical.load_current(bench, store)
+        retriever = HybridRetriever(store=store, lexical=lex, settings=bench, filters=Filters(include_superseded=True),
+                                    k=bench.top_k)
+        assistant = Assistant(bench, retriever, ExtractiveAnswerer(bench.answer_sentences))
+        assistant.min_relevance = 0.0
+        retriever.search("warm up", k=bench.top_k)
+        ret, tot, ans = [], [], []
+        for q in questions:
+            t = time.perf_counter()
+            retriever.search(q, k=bench.top_k)
+            ret.append((time.perf_counter() - t) * 1000)
+            a = assistant.invoke(q)
+            tot.append(a.timings_ms["total"])
+            ans.append(a.timings_ms["answer"])
+        print(f"index: {rep.chunks} chunks; {len(questions)} questions")
+        print(f"retrieve       p50 {M.percentile(ret, 50):7.1f} ms   p95 {M.percentile(ret, 95):7.1f} ms")
+        print(f"answer step    p50 {M.percentile(ans, 50):7.1f} ms   p95 {M.percentile(ans, 95):7.1f} ms")
+        print(f"ask (total)    p50 {M.percentile(tot, 50):7.1f} ms   p95 {M.percentile(tot, 95):7.1f} ms")
+    return 0
+
+
+def cmd_ingest_rate(args) -> int:
+    """Ingest throughput against the embedder's raw encode rate on the same texts."""
+    from assistant.embedder import make_embedder
+    from evals.obliqa import load_passages
+    from ingest.loaders import SourceDocument
+    from ingest.pipeline import run_ingest
+    from ingest.splitter import split_document
+
+    settings = Settings.from_env()
+    records = [r for r in load_passages(Path(args.docs)) if r["text"].strip()][: args.n]
+    emb = make_embedder(settings)
+    emb.embed_documents(["warm up"])
+    texts = []
+    for r in records:
+        doc = SourceDocument(r["id"], r["text"], "x.jsonl", r["metadata"], structured=False, record=True)
+        texts.extend(c.page_content for c in split_document(doc, settings.chunk_size, settings.chunk_overlap))
+    t = time.perf_counter()
+    emb.embed_documents(texts)
+    raw = len(texts) / (time.perf_counter() - t)
+    with tempfile.TemporaryDirectory(prefix="cbec-ingest-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+        rep = run_ingest(settings.replace(data_dir=Path(tmp) / "data", collection="rate"), corpus=corpus, embeddings=emb)
+    rate = rep.embedded / rep.seconds
+    print(f"raw encode: {raw:.1f} chunks/s; ingest: {rate:.1f} chunks/s end to end "
+          f"({rep.embedded} chunks in {rep.seconds:.1f} s) = {rate / raw:.2f}x raw")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m evals")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="reference Q&A over the chain, with report")
+    r.add_argument("--dataset", default=str(DATASET))
+    r.add_argument("--backend")
+    r.add_argument("--baseline", default=str(HERE / "baseline.json"))
+    r.add_argument("--write-baseline", action="store_true", help="store this run's figures as the baseline")
+    r.add_argument("--out", default=str(HERE / "results"))
+    r.add_argument("--floors", action="store_true", help="exit 1 when a metric falls below its floor")
+    b = sub.add_parser("retrieval", help="retrieval benchmark on a JSONL corpus")
+    b.add_argument("--corpus", required=True, type=Path)
+    b.add_argument("--dataset", required=True, type=Path)
+    b.add_argument("--k", type=int, default=10)
+    b.add_argument("--run-out", type=Path)
+    o = sub.add_parser("obliqa", help="ObliQA retrieval benchmark")
+    o.add_argument("--docs", required=True, type=Path)
+    o.add_argument("--questions", required=True, type=Path)
+    o.add_argument("--k", type=int, default=10)
+    o.add_argument("--run-out", type=Path)
+    o.add_argument("--json-out", type=Path)
+    o.add_argument("--limit", type=int, default=0)
+    la = sub.add_parser("latency", help="warm latency on the ObliQA index")
+    la.add_argument("--docs", required=True, type=Path)
+    la.add_argument("--questions", required=True, type=Path)
+    la.add_argument("--n", type=int, default=100)
+    ir = sub.add_parser("ingest-rate", help="ingest throughput vs raw encode rate")
+    ir.add_argument("--docs", required=True, type=Path)
+    ir.add_argument("--n", type=int, default=1000)
+    args = ap.parse_args(argv)
+    return {"run": cmd_run, "retrieval": cmd_retrieval, "obliqa": cmd_obliqa, "latency": cmd_latency,
+            "ingest-rate": cmd_ingest_rate}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Runs the chain over a reference Q&A dataset and scores every item.
+
+Item kinds: ``answer`` (must answer, with the must-include facts, cited), ``refuse`` (must
+refuse), ``followup`` (an answer item with a conversation history). Retrieval metrics are
+computed at document level: a retrieved chunk counts as relevant when its document id
+(or the chunk id itself) is listed in ``relevant_ids``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.chain import Answer, Assistant, QuestionError
+from evals import metrics as M
+
+
+@dataclass
+class Item:
+    id: str
+    question: str
+    kind: str
+    reference_answer: str
+    must_include: list[list[str]]
+    relevant_ids: list[str]
+    topic: str
+    history: list[dict]
+
+
+def load_dataset(path: Path) -> list[Item]:
+    items = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            items.append(
+                Item(d["id"], d["question"], d["kind"], d.get("reference_answer", ""), d.get("must_include", []),
+                     d.get("relevant_ids", []), d.get("topic", ""), d.get("history", []))
+            )
+        except (json.JSONDecodeError, KeyError) as exc:
+            raise ValueError(f"{path}:{n}: bad item ({exc})") from None
+    return items
+
+
+def _doc_ranking(retrieved: list[str], relevant: set[str]) -> list[str]:
+    """Chunk ids -> the ids they match in ``relevant`` (chunk id or document id), deduplicated."""
+    out: list[str] = []
+    for cid in retrieved:
+        key = cid if cid in relevant else cid.split(":", 1)[0]
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def _present(group: list[str], text: str) -> bool:
+    low = text.lower()
+    return any(alt.lower() in low for alt in group)
+
+
+def score_item(item: Item, ans: Answer | None, error: str = "") -> dict:
+    """One result row: the answer, every metric with its reason."""
+    row: dict = {"id": item.id, "kind": item.kind, "topic": item.topic, "question": item.question}
+    if ans is None:
+        row.update(error=error, refused=None, passed=False, reasons=[f"error: {error}"])
+        return row
+    body = ans.body()
+    rel = set(item.relevant_ids)
+    ranked = _doc_ranking(ans.retrieved, rel)
+    reasons: list[str] = []
+    m: dict[str, float] = {}
+    if rel:
+        for name, fn in (("hit@5", lambda: M.hit_at(ranked, list(rel), 5)),
+                         ("recall@5", lambda: M.recall_at(ranked, list(rel), 5)),
+                         ("mrr", lambda: M.reciprocal_rank(ranked, list(rel))),
+                         ("ndcg@10", lambda: M.ndcg_at(ranked, list(rel), 10))):
+            s = fn()
+            m[name] = s.value
+            if name == "hit@5" and s.value == 0:
+                reasons.append(f"retrieval: {s.reason}")
+    should_refuse = item.kind == "refuse"
+    m["refusal_correct"] = float(ans.refused == should_refuse)
+    if ans.refused != should_refuse:
+        reasons.append("refused an answerable question" if ans.refused else "answered a question it should refuse")
+    valid = not ans.invalid_markers and all(1 <= c.marker <= len(ans.citations) for c in ans.citations)
+    markers = [int(x) for x in re.findall(r"\[(\d{1,3})\]", body)]
+    valid = valid and all(1 <= x <= len(ans.citations) for x in markers)
+    m["citation_valid"] = float(valid)
+    if not valid:
+        reasons.append(f"citation markers point at nothing: {ans.invalid_markers or markers}")
+    if not should_refuse and not ans.refused and item.must_include:
+        hits = [g for g in item.must_include if _present(g, body)]
+        m["must_include"] = len(hits) / len(item.must_include)
+        missing = [g[0] for g in item.must_include if g not in hits]
+        if missing:
+            reasons.append(f"answer lacks {missing}")
+        cited_text = " ".join(c.text for c in ans.citations)
+        supported = [g for g in hits if _present(g, cited_text)]
+        m["citation_support"] = len(supported) / len(hits) if hits else math.nan
+    row.update(
+        answer=ans.answer,
+        refused=ans.refused,
+        standalone_question=ans.standalone_question,
+        citations=[{"marker": c.marker, "id": c.id, "title": c.title, "article": c.article} for c in ans.citations],
+        retrieved=ans.retrieved,
+        backend=ans.backend,
+        timings_ms=ans.timings_ms,
+        metrics=m,
+        reasons=reasons,
+        passed=not reasons,
+    )
+    return row
+
+
+def run(assistant: Assistant, items: list[Item], progress=None) -> list[dict]:
+    rows = []
+    for i, item in enumerate(items):
+        try:
+            ans = assistant.invoke({"question": item.question, "history": item.history})
+            rows.append(score_item(item, ans))
+        except QuestionError as exc:
+            rows.append(score_item(item, None, str(exc)))
+        if progress:
+            progress(i + 1, len(items))
+    return rows
+
+
+def summarise(rows: list[dict]) -> dict[str, float]:
+    def col(name, kinds=None):
+        return [r["metrics"][name] for r in rows if "metrics" in r and name in r["metrics"]
+                and (kinds is None or r["kind"] in kinds)]
+
+    answer_rows = [r for r in rows if r["kind"] in ("answer", "followup") and "metrics" in r]
+    refuse_rows = [r for r in rows if r["kind"] == "refuse" and "metrics" in r]
+    totals = [r["timings_ms"]["total"] for r in rows if "timings_ms" in r]
+    retrieves = [r["timings_ms"]["retrieve"] for r in rows if "timings_ms" in r]
+    return {
+        "items": len(rows),
+        "passed": sum(1 for r in rows if r.get("passed")),
+        "hit@5": M.mean(col("hit@5")),
+        "recall@5": M.mean(col("recall@5")),
+        "mrr": M.mean(col("mrr")),
+        "ndcg@10": M.mean(col("ndcg@10")),
+        "must_include": M.mean(col("must_include")),
+        "citation_valid": M.mean(col("citation_valid")),
+        "citation_support": M.mean(col("citation_support")),
+        "refusal_accuracy": M.mean([r["metrics"]["refusal_correct"] for r in refuse_rows]),
+        "false_refusal_rate": M.mean([float(r["refused"]) for r in answer_rows]),
+        "latency_p50_ms": M.percentile(totals, 50),
+        "latency_p95_ms": M.percentile(totals, 95),
+        "retrieve_p50_ms": M.percentile(retrieves, 50),
+    }
+
+
+def by_topic(rows: list[dict]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for topic in sorted({r["topic"] for r in rows}):
+        rs = [r for r in rows if r["topic"] == topic]
+        out[topic] = {"items": len(rs), "pass_rate": sum(1 for r in rs if r.get("passed")) / len(rs)}
+    return out

@@ -1,0 +1,36 @@
+"""The real bundled model over the real corpus: cited passages contain the expected facts."""
+
+import pytest
+
+from assistant.citations import check
+
+pytestmark = pytest.mark.integration
+
+CASES = [
+    ("What is the annual limit for cross-border e-commerce retail imports?", "26,000", {"cbec-retail-import-tax-2018"}),
+    ("How long is a customs IPR recordation valid?", "10 years", {"customs-ipr-regulations", "customs-ipr-recordation-system"}),
+    ("How many working days does the right holder have to reply after customs notifies it of suspected goods?",
+     "3 working days", None),
+    ("What is the maximum fine for exporting goods that infringe a trademark?", "30%", None),
+]
+
+
+@pytest.mark.parametrize(("question", "fact", "doc"), CASES)
+def test_cited_passage_contains_the_fact(real_assistant, question, fact, doc):
+    a = real_assistant.invoke(question)
+    assert not a.refused, a.answer
+    assert fact in a.body()
+    assert check(a.body(), len(a.citations)).ok
+    supporting = [c for c in a.citations if fact in c.text]
+    assert supporting, [c.id for c in a.citations]
+    if doc:
+        assert any(c.doc_id in doc for c in supporting)
+
+
+def test_out_of_scope_refused_and_superseded_flagged(real_assistant):
+    assert real_assistant.invoke("What is a good recipe for dumplings?").refused
+    a = real_assistant.invoke({"question": "What were the CBEC retail import limits set in 2016?",
+                               "filters": ["include_superseded=true"]})
+    assert not a.refused
+    assert any(c.status == "superseded" for c in a.citations)
+    assert "superseded; it was replaced by" in a.answer
