@@ -122,6 +122,11 @@ class LexicalIndex:
         sample = np.load(path / "dense_sample.npy") if (path / "dense_sample.npy").exists() else None
         return cls(model, ids, metas, texts, (path / "fingerprint").read_text().strip(), sample)
 
+    def rows_by_store_id(self) -> dict[str, int]:
+        if not hasattr(self, "_sid_rows"):
+            self._sid_rows = {i: r for r, i in enumerate(self.ids)}
+        return self._sid_rows
+
     def rows_by_chunk_id(self) -> dict[str, int]:
         if not hasattr(self, "_rows"):
             self._rows = {m.get("chunk_id", i): r for r, (i, m) in enumerate(zip(self.ids, self.metadatas, strict=True))}

@@ -208,23 +208,33 @@ class HybridRetriever(BaseRetriever):
         count = col.count()
         if not count or not vectors:
             return [(Ranked(), {}) for _ in vectors]
+        # Only ids and distances come from Chroma: text and metadata are already in memory in
+        # the lexical index (same chunks), which saves most of the query time.
         res = col.query(
-            query_embeddings=vectors,
-            n_results=min(n, count),
-            where=filters.where(),
-            include=["metadatas", "documents", "distances"],
+            query_embeddings=vectors, n_results=min(n, count), where=filters.where(), include=["distances"]
         )
+        rows = self.lexical.rows_by_store_id()
+        missing = sorted({i for ids in res["ids"] for i in ids if i not in rows})
+        extra: dict[str, tuple[str, dict]] = {}
+        if missing:  # the store moved on since the lexical index was loaded
+            got = col.get(ids=missing, include=["documents", "metadatas"])
+            extra = {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
         sample = self.lexical.sample
         stats = None
         if sample is not None and sample.shape[1] == len(vectors[0]):
             sims = np.asarray(vectors, dtype=np.float32) @ sample.T
             stats = list(zip(sims.mean(axis=1).tolist(), sims.std(axis=1).tolist(), strict=True))
         out = []
-        for qi, (ids, metas, docs, dists) in enumerate(
-            zip(res["ids"], res["metadatas"], res["documents"], res["distances"], strict=True)
-        ):
-            cids = [m.get("chunk_id", i) for i, m in zip(ids, metas, strict=True)]
-            found = {c: (d, m) for c, d, m in zip(cids, docs, metas, strict=True)}
+        for qi, (ids, dists) in enumerate(zip(res["ids"], res["distances"], strict=True)):
+            found: dict[str, tuple[str, dict]] = {}
+            cids = []
+            for sid in ids:
+                text, meta = (
+                    (self.lexical.texts[rows[sid]], self.lexical.metadatas[rows[sid]]) if sid in rows else extra[sid]
+                )
+                cid = meta.get("chunk_id", sid)
+                cids.append(cid)
+                found[cid] = (text, meta)
             mu, sd = stats[qi] if stats else (None, None)
             out.append((Ranked(cids, [1.0 - float(x) for x in dists], mu, sd), found))
         return out
