@@ -1,14 +1,922 @@
-"""Web chat (placeholder until the web-chat issue lands): shows the index status."""
+"""Web chat: cited answers on China Customs cross-border e-commerce and Customs IPR rules.
+
+The page only calls the chain (`assistant.chain.Assistant.stream`) and renders what comes
+back: no retrieval, ranking or prompt logic lives here. Around the chat it offers filters,
+the answer backend and its settings, document upload (indexed with `ingest.pipeline.run_ingest`),
+memo export (`assistant.memo`) and feedback (`assistant.feedback`).
+
+The module can be imported without side effects (tests import its pure helpers);
+`streamlit run streamlit_app.py` executes it as ``__main__``: `run` sets up the navigation
+(this chat and ``pages/2_Evaluation.py``) and `main` renders the chat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from assistant.settings import Settings
-from ingest.pipeline import read_state
+from ingest.splitter import CODE_FLAG, TOPIC_FLAG
 
-st.set_page_config(page_title="CBEC Compliance Assistant", page_icon="📦")
-st.title("CBEC Compliance Assistant")
-state = read_state(Settings.from_env())
-if state:
-    st.success(f"Index ready: {state['documents']} documents, {state['chunks']} chunks (last ingest {state['last_ingest']}).")
-else:
-    st.warning("No index yet: run `make ingest`.")
+APP_TITLE = "CBEC Compliance Assistant"
+STARTERS = (
+    "Which customs mode fits my business?",
+    "Customs detained my parcel — what now?",
+    "What is the annual limit for cross-border e-commerce retail imports?",
+    "How do I record my trademark with customs?",
+)
+# Formats a person uploads; JSONL (bulk records) stays a command-line format.
+UPLOAD_TYPES = ("pdf", "docx", "html", "htm", "md", "markdown", "txt")
+UPLOAD_DIR = "uploads"
+MODE_LABELS = {
+    "9610": "9610 · direct purchase import / general export",
+    "1210": "1210 · bonded import / special-region export",
+    "1239": "1239 · bonded import (non-pilot cities)",
+    "9710": "9710 · B2B direct export",
+    "9810": "9810 · export to overseas warehouse",
+}
+STATUS_LABELS = {"in_force": "in force", "superseded": "superseded"}
+
+
+# ---- pure helpers (no Streamlit calls; unit-testable) ---------------------------------------
+
+
+def humanize(value: str) -> str:
+    """'tax_notice' -> 'Tax notice'."""
+    text = value.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else value
+
+
+def filter_options(metadatas: Iterable[dict]) -> dict[str, list[str]]:
+    """Doc types, mode codes and topics present in the index (read from the chunks' metadata).
+
+    Mode codes and topics are the boolean ``code_*`` / ``topic_*`` flags the splitter writes
+    for Chroma's ``where`` filters, so every option offered is one the filters can match.
+    """
+    doc_types: set[str] = set()
+    modes: set[str] = set()
+    topics: set[str] = set()
+    for m in metadatas:
+        if m.get("doc_type"):
+            doc_types.add(str(m["doc_type"]))
+        for k, v in m.items():
+            if v is not True:
+                continue
+            if k.startswith(CODE_FLAG):
+                modes.add(k[len(CODE_FLAG):])
+            elif k.startswith(TOPIC_FLAG):
+                topics.add(k[len(TOPIC_FLAG):])
+    return {"doc_types": sorted(doc_types), "mode_codes": sorted(modes), "topics": sorted(topics)}
+
+
+def documents_table(metadatas: Iterable[dict]) -> list[dict]:
+    """One row per indexed document (chunks grouped by ``doc_id``), sorted by type and title."""
+    docs: dict[str, dict] = {}
+    for m in metadatas:
+        doc_id = str(m.get("doc_id") or m.get("source") or "")
+        row = docs.get(doc_id)
+        if row is None:
+            row = docs[doc_id] = {
+                "title": str(m.get("title") or doc_id),
+                "doc_type": str(m.get("doc_type") or ""),
+                "date": str(m.get("date") or ""),
+                "status": STATUS_LABELS.get(str(m.get("status") or ""), str(m.get("status") or "")),
+                "source": str(m.get("source") or ""),
+                "source_url": str(m.get("source_url") or ""),
+                "chunks": 0,
+                "doc_id": doc_id,
+            }
+        row["chunks"] += 1
+    return sorted(docs.values(), key=lambda r: (r["doc_type"], r["title"].lower()))
+
+
+def cache_key(settings: Settings, index_version: str = "") -> str:
+    """What the cached `Assistant` depends on: every setting (the API key by hash) and the index version."""
+    public = settings.public_dict()
+    secret = hashlib.sha256(settings.llm_api_key.encode()).hexdigest()[:16] if settings.llm_api_key else ""
+    return json.dumps([public, secret, index_version], sort_keys=True, default=str)
+
+
+def escape_markdown(text: str) -> str:
+    """Keep Markdown, but stop "$" from starting a formula and "<" from opening an HTML tag."""
+    return re.sub(r"(?<!\\)\$", r"\\$", text).replace("<", "&lt;")
+
+
+_TOKEN = re.compile(r"\w+")
+_MARKER = re.compile(r"\s*\[\d{1,3}\]")
+_LINE_PREFIX = re.compile(r"[ \t]*(?:(?:[-*+•]|\d+[.)]|\([a-z0-9]{1,3}\))[ \t]+|#{1,6}[ \t]+|>[ \t]*)?")
+_SENT_END = re.compile(r"(?<=[.!?。])\s+|\n\s*\n|\n(?=[ \t]*(?:[-*+•|#]|\d+[.)]\s))")
+
+
+def strip_marker(sentence: str) -> str:
+    """A used sentence without its ``[n]`` marker(s)."""
+    return _MARKER.sub("", sentence).strip()
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def find_sentence(text: str, sentence: str, max_skip: int = 40) -> tuple[int, int] | None:
+    """Character span of ``sentence`` in ``text``, comparing words only.
+
+    The answer step cleans what it quotes (list bullets, Markdown emphasis, hard line breaks,
+    cross-references removed; long sentences cut), so the words are matched in order with up
+    to ``max_skip`` passage words skipped, and the last word may be cut short.
+    """
+    want = [t for t, _, _ in _tokens(strip_marker(sentence))]
+    have = _tokens(text)
+    if not want or not have:
+        return None
+    lead = min(3, len(want))
+    for i in range(len(have) - lead + 1):
+        if [t for t, _, _ in have[i : i + lead]] != want[:lead]:
+            continue
+        j, k, skipped, last = lead, i + lead, 0, i + lead - 1
+        while j < len(want) and k < len(have):
+            tok = have[k][0]
+            if tok == want[j] or (j == len(want) - 1 and tok.startswith(want[j])):
+                last, j = k, j + 1
+            else:
+                skipped += 1
+                if skipped > max_skip:
+                    break
+            k += 1
+        if j == len(want):
+            return have[i][1], have[last][2]
+    return None
+
+
+def _closest_sentence(text: str, sentence: str) -> tuple[int, int] | None:
+    """Span of the passage sentence sharing most words with ``sentence`` (for paraphrasing LLMs)."""
+    want = {t for t, _, _ in _tokens(strip_marker(sentence))}
+    if not want:
+        return None
+    best, best_score, start = None, 0.0, 0
+    bounds = [m.start() for m in _SENT_END.finditer(text)] + [len(text)]
+    for end in bounds:
+        got = {t for t, _, _ in _tokens(text[start:end])}
+        score = len(want & got) / max(1, len(want | got))
+        if score > best_score and text[start:end].strip():
+            best, best_score = (start, end), score
+        start = end
+    if best is None or best_score < 0.5:
+        return None
+    a, b = best
+    while a < b and text[a].isspace():
+        a += 1
+    return a, b
+
+
+def used_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
+    """Merged spans of the used sentences in the passage; exact word matches first, then closest sentence."""
+    spans = []
+    for s in sentences:
+        span = find_sentence(text, s) or _closest_sentence(text, s)
+        if span:
+            spans.append(span)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _widen(text: str, a: int, b: int) -> tuple[int, int]:
+    """Take in Markdown emphasis around a span and the sentence's closing punctuation."""
+    for mark in ("**", "__", "*", "_", "`"):
+        n = len(mark)
+        if text[a - n : a] == mark:
+            a -= n
+        if text[b : b + n] == mark:
+            b += n
+    while b < len(text) and text[b] in "%.!?;:)]\"'”’。":  # "0%." ends the sentence, not "0"
+        b += 1
+    return a, b
+
+
+def highlight_used(text: str, sentences: Sequence[str]) -> str:
+    """The passage as Markdown with the used sentences wrapped in ``<mark>``, line by line.
+
+    Marks never cross a line break, a list bullet or a table cell, so the Markdown structure
+    of the passage survives (render with ``unsafe_allow_html=True``).
+    """
+    spans = [_widen(text, a, b) for a, b in used_spans(text, sentences)]
+    out: list[str] = []
+    pos = 0
+    for a, b in spans:
+        if a < pos:
+            a = pos
+        out.append(escape_markdown(text[pos:a]))
+        out.append(_mark_lines(text, a, b))
+        pos = b
+    out.append(escape_markdown(text[pos:]))
+    return "".join(out)
+
+
+def _mark_lines(text: str, a: int, b: int) -> str:
+    parts: list[str] = []
+    pos = a
+    while pos < b:
+        nl = text.find("\n", pos, b)
+        end = b if nl == -1 else nl
+        line_start = text.rfind("\n", 0, pos) + 1
+        seg_a = pos
+        if seg_a == line_start or not text[line_start:seg_a].strip():
+            prefix = _LINE_PREFIX.match(text, line_start)
+            seg_a = max(seg_a, prefix.end() if prefix else seg_a)
+        parts.append(escape_markdown(text[pos:seg_a]))
+        parts.append(_mark_cells(text[seg_a:end]))
+        if nl != -1:
+            parts.append("\n")
+            pos = nl + 1
+        else:
+            pos = end
+    return "".join(parts)
+
+
+def _mark_cells(segment: str) -> str:
+    out = []
+    for i, cell in enumerate(segment.split("|")):
+        lead = len(cell) - len(cell.lstrip())
+        core = cell.strip()
+        trail = len(cell) - lead - len(core)
+        piece = escape_markdown(core)
+        if core:
+            piece = f"<mark>{piece}</mark>"
+        out.append(("|" if i else "") + cell[:lead] + piece + (cell[len(cell) - trail :] if trail else ""))
+    return "".join(out)
+
+
+def answer_parts(text: str, disclaimer: str) -> tuple[str, list[str], str]:
+    """(answer, currency notes, disclaimer) of a rendered answer text."""
+    tail = ""
+    body = text.strip()
+    if body.endswith(disclaimer):
+        body, tail = body[: -len(disclaimer)].rstrip(), disclaimer
+    paras = [p for p in body.split("\n\n") if p.strip()]
+    notes = [p for p in paras if p.startswith("Note: source [")]
+    main = "\n\n".join(p for p in paras if not p.startswith("Note: source ["))
+    return main, notes, tail
+
+
+def _when(iso: str | None) -> str:
+    """'2026-11-24T15:44:51+00:00' -> '2026-11-24 15:44 UTC' (unparseable values shown as they are)."""
+    import datetime as dt
+
+    try:
+        t = dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso or "?")
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.UTC)
+    return t.strftime("%Y-%m-%d %H:%M") + (" UTC" if t.tzinfo is not None else "")
+
+
+def safe_upload_name(name: str) -> str:
+    """A file name safe to write into the corpus: no folders, plain characters, lower-case extension."""
+    base = Path(name).name
+    stem, ext = Path(base).stem, Path(base).suffix.lower()
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
+    return f"{stem[:80]}{ext}"
+
+
+def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
+    """SHA-256 of every file the ingest would read -> its path relative to the corpus folder."""
+    from ingest.pipeline import discover
+
+    if not corpus_dir.is_dir():
+        return {}
+    out: dict[str, str] = {}
+    for p in discover(corpus_dir):
+        try:
+            out.setdefault(hashlib.sha256(p.read_bytes()).hexdigest(), p.relative_to(corpus_dir).as_posix())
+        except OSError:
+            continue
+    return out
+
+
+# ---- cached resources ------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Loading the index and the embedding model…", max_entries=4)
+def load_assistant(key: str, _settings: Settings):
+    """The heavy chain object, built once per distinct settings + index version (``key``)."""
+    from assistant.chain import Assistant
+
+    assistant = Assistant.from_settings(_settings)
+    if assistant.retriever.lexical.ids:
+        assistant.warm()  # load the embedding model now, so the first question is not the slow one
+    return assistant
+
+
+@st.cache_resource
+def ingest_lock() -> threading.Lock:
+    """One ingest at a time per server process, whatever the number of sessions."""
+    return threading.Lock()
+
+
+# ---- state -----------------------------------------------------------------------------------
+
+
+def _init_state(base: Settings) -> None:
+    ss = st.session_state
+    ss.setdefault("messages", [])
+    ss.setdefault("upload_nonce", 0)
+    ss.setdefault("cfg_backend", base.backend)
+    ss.setdefault("cfg_top_k", max(1, min(20, base.top_k)))
+    ss.setdefault("cfg_base_url", base.llm_base_url)
+    ss.setdefault("cfg_model", base.llm_model)
+    ss.setdefault("cfg_gguf", base.llm_gguf_path)
+    ss.setdefault("cfg_api_key", "")  # typed keys only; the environment's key is never put in the page
+
+
+def _new_conversation() -> None:
+    ss = st.session_state
+    for k in [k for k in ss if str(k).startswith(("fb_", "fbc_"))]:
+        del ss[k]
+    ss["messages"] = []
+    ss.pop("pending_question", None)
+
+
+def _ask_later(question: str) -> None:
+    st.session_state["pending_question"] = question
+
+
+def effective_settings(base: Settings) -> Settings:
+    """The environment's settings with the sidebar's choices applied."""
+    ss = st.session_state
+    changes: dict[str, Any] = {"backend": ss["cfg_backend"], "top_k": int(ss["cfg_top_k"])}
+    if ss["cfg_backend"] != "extractive":
+        changes.update(
+            llm_base_url=ss["cfg_base_url"].strip(),
+            llm_model=ss["cfg_model"].strip(),
+            llm_gguf_path=ss["cfg_gguf"].strip(),
+            llm_api_key=ss["cfg_api_key"] or base.llm_api_key,
+        )
+    return base.replace(**changes)
+
+
+def get_assistant(settings: Settings):
+    """(assistant, None) or (None, message saying what is wrong and what to do)."""
+    from assistant.store import StoreError
+    from ingest.pipeline import read_state
+
+    try:
+        state = read_state(settings) or {}
+    except (OSError, ValueError):
+        state = {}
+    try:
+        return load_assistant(cache_key(settings, str(state.get("last_ingest", ""))), settings), None
+    except StoreError as exc:
+        return None, f"The document store cannot be opened. {exc}"
+    except ValueError as exc:
+        if settings.backend != "extractive":
+            return None, (
+                f"The **{settings.backend}** answer backend is not usable: {exc}. Fill in its settings under "
+                "**Answer backend** in the sidebar, or choose **extractive** (no LLM needed)."
+            )
+        return None, f"The assistant could not start: {exc}. Fix the setting named above (CBEC_* environment variable) and reload."
+    except Exception as exc:  # never a stack trace in the page
+        return None, (
+            f"The assistant could not start ({exc.__class__.__name__}: {str(exc)[:300]}). "
+            f"Check that `{settings.data_dir}` is readable, run `make ingest`, and reload the page."
+        )
+
+
+# ---- sidebar -----------------------------------------------------------------------------------
+
+
+def sidebar_backend(base: Settings) -> None:
+    from assistant.answerers import BACKENDS
+
+    with st.sidebar.expander("Answer backend", expanded=st.session_state["cfg_backend"] != "extractive"):
+        st.selectbox(
+            "Backend",
+            BACKENDS,
+            key="cfg_backend",
+            help="extractive: composes the answer from passage sentences, no LLM, no network. "
+            "openai / ollama / llamacpp: an LLM writes the answer from the same numbered sources.",
+        )
+        backend = st.session_state["cfg_backend"]
+        if backend in ("openai", "ollama"):
+            st.text_input(
+                "Endpoint (base URL)",
+                key="cfg_base_url",
+                placeholder="http://127.0.0.1:11434" if backend == "ollama" else "https://api.openai.com/v1",
+            )
+            st.text_input("Model", key="cfg_model", placeholder="llama3.1" if backend == "ollama" else "gpt-4o-mini")
+        if backend == "openai":
+            env_key = bool(base.llm_api_key)
+            st.text_input(
+                "API key",
+                key="cfg_api_key",
+                type="password",
+                placeholder="using CBEC_LLM_API_KEY from the environment" if env_key else "sk-…",
+                help="Kept in this browser session only; never logged or stored with feedback.",
+            )
+        if backend == "llamacpp":
+            st.text_input("GGUF model file", key="cfg_gguf", placeholder="/models/model.gguf")
+        if backend != "extractive":
+            st.caption("If the endpoint fails, answers fall back to the extractive backend with a warning.")
+
+
+def sidebar_filters(box, options: dict[str, list[str]], enabled: bool):
+    """Render the filter widgets; returns the `Filters` to pass to the chain."""
+    from assistant.retriever import Filters
+
+    ss = st.session_state
+    for key, opts in (("flt_doc_types", options["doc_types"]), ("flt_modes", options["mode_codes"]), ("flt_topics", options["topics"])):
+        if key in ss:  # an option can disappear after re-indexing; a stale choice would raise
+            ss[key] = [v for v in ss[key] if v in opts]
+    with box:
+        st.subheader("Filters")
+        doc_types = st.multiselect(
+            "Document type", options["doc_types"], key="flt_doc_types", format_func=humanize,
+            placeholder="any type", disabled=not enabled,
+        )
+        modes = st.multiselect(
+            "Customs mode code", options["mode_codes"], key="flt_modes",
+            format_func=lambda c: MODE_LABELS.get(c, c), placeholder="any mode", disabled=not enabled,
+        )
+        topics = st.multiselect(
+            "Topic", options["topics"], key="flt_topics", format_func=humanize,
+            placeholder="any topic", disabled=not enabled,
+        )
+        superseded = st.checkbox(
+            "Include superseded instruments", key="flt_superseded", disabled=not enabled,
+            help="Older, replaced rules are left out by default; when included they are flagged in answers.",
+        )
+        st.slider("Number of sources", 1, 20, key="cfg_top_k", help="Passages given to the answer step (top_k).")
+    return Filters(
+        doc_types=tuple(doc_types), mode_codes=tuple(modes), topics=tuple(topics), include_superseded=bool(superseded)
+    )
+
+
+def sidebar_status(box, settings: Settings, assistant) -> None:
+    from ingest.pipeline import read_state
+
+    with box:
+        st.subheader("Corpus")
+        try:
+            state = read_state(settings)
+        except (OSError, ValueError):
+            state = None
+        if state:
+            c1, c2 = st.columns(2)
+            c1.metric("Documents", state.get("documents", "?"))
+            c2.metric("Chunks", state.get("chunks", "?"))
+            st.caption(
+                f"Last ingest {_when(state.get('last_ingest'))} · collection `{state.get('collection', settings.collection)}` "
+                f"· embedder `{state.get('embedder', settings.embedder)}`"
+            )
+        else:
+            st.caption("No index yet: run `make ingest`, or add documents above.")
+        if assistant is not None and state and len(assistant.retriever.lexical.ids) != state.get("chunks"):
+            st.caption(f"The store holds {len(assistant.retriever.lexical.ids)} chunks.")
+
+
+def sidebar_upload(box, settings: Settings, assistant) -> None:
+    ss = st.session_state
+    with box:
+        st.subheader("Add documents")
+        files = st.file_uploader(
+            "PDF, DOCX, HTML, Markdown or text",
+            type=list(UPLOAD_TYPES),
+            accept_multiple_files=True,
+            key=f"uploader_{ss['upload_nonce']}",
+            max_upload_size=max(1, math.ceil(settings.max_file_mb)),
+            help=f"Up to {settings.max_file_mb:g} MB each. Saved to `{settings.corpus_dir / UPLOAD_DIR}` and indexed.",
+        )
+        report = ss.get("upload_report")
+        if report:
+            for line in report.get("ok", []):
+                st.success(line)
+            for line in report.get("problems", []):
+                st.error(line)
+        if files and st.button(f"Index {len(files)} file(s)", type="primary", key="index_uploads"):
+            ss["upload_report"] = index_uploads(files, settings, assistant)
+            if ss["upload_report"].get("indexed"):
+                load_assistant.clear()  # the cached Assistant holds the old BM25 index and titles
+            ss["upload_nonce"] += 1
+            st.rerun()
+
+
+def index_uploads(files: Sequence, settings: Settings, assistant) -> dict:
+    """Check, save and index uploaded files; returns {"ok": [...], "problems": [...], "indexed": bool}."""
+    from ingest.loaders import LoadError, load_file
+    from ingest.pipeline import discover, run_ingest
+
+    ok: list[str] = []
+    problems: list[str] = []
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    root = settings.corpus_dir
+    target = root / UPLOAD_DIR
+    with st.status(f"Indexing {len(files)} file(s)…", expanded=True) as status:
+        bar = st.progress(0.0, text="Checking files")
+        known = corpus_hashes(root)
+        taken = {p.stem.lower() for p in discover(root)} if root.is_dir() else set()
+        if assistant is not None:
+            taken |= {str(m.get("doc_id", "")).lower() for m in assistant.retriever.lexical.metadatas}
+        saved: dict[str, str] = {}  # corpus-relative path -> name as uploaded
+        for i, f in enumerate(files):
+            bar.progress(i / (len(files) + 1), text=f"Checking {f.name}")
+            data = f.getvalue()
+            ext = Path(f.name).suffix.lower().lstrip(".")
+            if ext not in UPLOAD_TYPES:
+                problems.append(f"{f.name}: unsupported file type .{ext}; use {', '.join(UPLOAD_TYPES)}.")
+                continue
+            if len(data) > max_bytes:
+                problems.append(f"{f.name}: {len(data) / 1e6:.1f} MB is over the {settings.max_file_mb:g} MB limit.")
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in known:
+                problems.append(f"{f.name}: already in the corpus as `{known[digest]}` (same SHA-256); not added again.")
+                continue
+            name = safe_upload_name(f.name)
+            if Path(name).stem.lower() in taken:  # document ids come from file names; keep them unique
+                name = f"{Path(name).stem}-{digest[:8]}{Path(name).suffix}"
+            path = target / name
+            try:
+                target.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                load_file(path, root, max_bytes)  # the loader's own check, before the index sees it
+            except LoadError as exc:
+                path.unlink(missing_ok=True)
+                problems.append(f"{f.name}: cannot be read ({exc}).")
+                continue
+            except OSError as exc:
+                path.unlink(missing_ok=True)
+                problems.append(f"{f.name}: could not be saved ({exc.strerror or exc}).")
+                continue
+            known[digest] = path.relative_to(root).as_posix()
+            taken.add(path.stem.lower())
+            saved[path.relative_to(root).as_posix()] = f.name
+        indexed = False
+        if saved:
+            bar.progress(len(files) / (len(files) + 1), text="Updating the index (new chunks are embedded)…")
+            embeddings = assistant.retriever.store.embeddings if assistant is not None else None
+            try:
+                with ingest_lock():
+                    report = run_ingest(settings, embeddings=embeddings)
+            except Exception as exc:
+                for rel in saved:
+                    (root / rel).unlink(missing_ok=True)
+                problems.append(
+                    f"Indexing failed ({exc.__class__.__name__}: {str(exc)[:300]}); the uploaded files were removed. "
+                    "Check the store (see the corpus status) and try again."
+                )
+            else:
+                indexed = True
+                failed = {fl.path: fl.reason for fl in report.failed}
+                for rel, original in saved.items():
+                    if rel in failed:
+                        (root / rel).unlink(missing_ok=True)  # a file the index refuses would fail every ingest
+                        problems.append(f"{original}: not indexed ({failed[rel]}).")
+                    else:
+                        ok.append(f"{original}: indexed as `{rel}`.")
+                ok.append(
+                    f"Index updated in {report.seconds:.1f} s: {report.added} chunk(s) added, "
+                    f"{report.updated} updated, {report.documents} documents in total."
+                )
+        bar.progress(1.0, text="Done")
+        state = "complete" if saved and indexed and not problems else ("error" if problems and not ok else "complete")
+        status.update(label="Upload finished" if not problems else "Upload finished with problems", state=state)
+    return {"ok": ok, "problems": problems, "indexed": indexed}
+
+
+def sidebar_export(box, turns: list) -> None:
+    from assistant.memo import memo_docx, memo_filename, memo_markdown
+
+    with box:
+        st.subheader("Export")
+        if not turns:
+            st.caption("Ask a question to export the conversation as a draft memo.")
+            return
+        st.download_button(
+            "Conversation memo (.md)", memo_markdown(turns), file_name=memo_filename(turns, "md"),
+            mime="text/markdown", key="conv_memo_md", on_click="ignore", icon=":material/description:", width="stretch",
+        )
+        st.download_button(
+            "Conversation memo (.docx)", lambda: memo_docx(turns), file_name=memo_filename(turns, "docx"),
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            key="conv_memo_docx", on_click="ignore", icon=":material/article:", width="stretch",
+        )
+        st.caption(f"All {len(turns)} answer(s) of this conversation as a draft memo: question, short answer, "
+                   "legal basis, risks, actions, sources.")
+
+
+# ---- chat --------------------------------------------------------------------------------------
+
+
+def _find_message(msg_id: str) -> dict | None:
+    return next((m for m in st.session_state.get("messages", []) if m.get("id") == msg_id), None)
+
+
+def _save_feedback(msg_id: str) -> None:
+    """Widget callback: store the rating (and comment) of one answer."""
+    from assistant.feedback import FeedbackStore
+
+    msg = _find_message(msg_id)
+    rating = st.session_state.get(f"fb_{msg_id}")
+    if msg is None or rating is None:
+        return
+    ans = msg["answer"]
+    try:
+        FeedbackStore(Path(msg["settings"]["data_dir"]) / "feedback.sqlite").add(
+            answer_id=msg_id,
+            rating=int(rating),
+            comment=st.session_state.get(f"fbc_{msg_id}", "") or "",
+            question=ans.question,
+            answer=ans.answer,
+            citations=[c.to_dict() for c in ans.citations],
+            settings=msg["settings"],
+            backend=ans.backend,
+            filters=ans.filters,
+        )
+        msg["feedback"] = "saved"
+    except Exception as exc:  # feedback must never break the chat
+        msg["feedback"] = f"not saved ({exc.__class__.__name__}: {exc})"
+
+
+def render_sources(ans, titles: dict[str, str]) -> None:
+    st.markdown("**Sources**")
+    for c in ans.citations:
+        superseded = c.status == "superseded"
+        art = f" — {c.article}" if c.article and c.article != "Overview" else ""
+        label = f"[{c.marker}] {c.title}{art}" + (" · superseded" if superseded else "")
+        with st.expander(escape_markdown(label), icon=":material/warning:" if superseded else ":material/article:"):
+            meta = [
+                f"**Instrument:** {escape_markdown(c.instrument or c.title)}",
+                f"**Article:** {escape_markdown(c.article or '—')}",
+                f"**Date:** {c.date or 'not stated'}",
+                f"**Status:** {STATUS_LABELS.get(c.status, c.status)}",
+            ]
+            if c.doc_type:
+                meta.append(f"**Type:** {humanize(c.doc_type)}")
+            st.markdown(" · ".join(meta))
+            if c.source_url:
+                st.markdown(f"**Source:** [{escape_markdown(c.source_url)}]({c.source_url})")
+            else:
+                st.markdown("**Source:** no address recorded")
+            if superseded:
+                repl = titles.get(c.superseded_by, c.superseded_by) or "a later instrument"
+                st.warning(
+                    f"Superseded: this instrument was replaced by {repl}. Check the current rule.", icon=":material/history:"
+                )
+            used = [strip_marker(s) for s in c.used_sentences]
+            marked = highlight_used(c.text, used)
+            if used and "<mark>" not in marked:
+                st.caption("Used in the answer (paraphrased): " + " ".join(f"“{escape_markdown(s)}”" for s in used))
+            st.markdown(marked, unsafe_allow_html=True)
+
+
+def render_answer(msg: dict, titles: dict[str, str]) -> None:
+    """One answer: warnings, text with [n] markers, notes, sources, feedback and memo buttons."""
+    from assistant.chain import DISCLAIMER
+    from assistant.memo import memo_docx, memo_filename, memo_markdown
+
+    if msg.get("error"):
+        st.error(msg["content"])
+        return
+    ans = msg["answer"]
+    for w in ans.warnings:
+        if msg.get("fallback") and "backend failed" in w:
+            st.error(
+                f"The **{msg['requested_backend']}** endpoint did not answer, so this answer was composed by the "
+                f"extractive backend. {w} Check the endpoint URL and model under **Answer backend** in the sidebar "
+                "(is the server running?), or switch to **extractive**.",
+                icon=":material/error:",
+            )
+        else:
+            st.warning(w, icon=":material/warning:")
+    main, notes, disclaimer = answer_parts(ans.answer, DISCLAIMER)
+    if ans.refused:
+        st.markdown(escape_markdown(main.split(" Closest topics I do cover:")[0]))
+        if ans.suggestions:
+            st.info(
+                "**Closest topics the corpus does cover:**\n\n" + "\n".join(f"- {escape_markdown(s)}" for s in ans.suggestions)
+                + "\n\nRephrase your question around one of these"
+                + (f", or clear the filters ({escape_markdown(ans.filters)})." if ans.filters != "none" else "."),
+                icon=":material/lightbulb:",
+            )
+    else:
+        st.markdown(escape_markdown(main))
+    for note in notes:
+        st.warning(note, icon=":material/history:")
+    if disclaimer:
+        st.caption(disclaimer)
+    if ans.citations:
+        render_sources(ans, titles)
+    total = ans.timings_ms.get("total")
+    st.caption(
+        f"{ans.backend} · {len(ans.citations)} source(s)"
+        + (f" · {total / 1000:.1f} s" if isinstance(total, (int, float)) else "")
+        + (f" · filters: {ans.filters}" if ans.filters != "none" else "")
+    )
+    mid = msg["id"]
+    turn = [(ans.question, ans)]
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="center")
+    with c1:
+        st.feedback("thumbs", key=f"fb_{mid}", on_change=_save_feedback, args=(mid,))
+    c2.download_button(
+        "Memo .md", memo_markdown(turn), file_name=memo_filename(turn, "md"), mime="text/markdown",
+        key=f"memo_md_{mid}", on_click="ignore", icon=":material/download:",
+    )
+    c3.download_button(
+        "Memo .docx", lambda: memo_docx(turn), file_name=memo_filename(turn, "docx"),
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key=f"memo_docx_{mid}", on_click="ignore", icon=":material/download:",
+    )
+    if st.session_state.get(f"fb_{mid}") is not None:
+        st.text_input(
+            "Comment (optional)", key=f"fbc_{mid}", on_change=_save_feedback, args=(mid,),
+            placeholder="What was right or wrong? Press Enter to save.",
+        )
+        if msg.get("feedback"):
+            st.caption(f"Feedback {msg['feedback']}. Thank you.")
+
+
+def _history(messages: list[dict]) -> list[dict]:
+    return [{"role": m["role"], "content": m["content"]} for m in messages if not m.get("error")]
+
+
+def ask(question: str, assistant, settings: Settings, filters) -> None:
+    """Stream one answer into the page and add the turn to the conversation."""
+    from assistant.chain import Answer, QuestionError
+    from assistant.store import StoreError
+
+    messages = st.session_state["messages"]
+    history = _history(messages)
+    messages.append({"role": "user", "content": question})
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(question))
+    with st.chat_message("assistant"):
+        holder: dict[str, Answer] = {}
+
+        def pieces() -> Iterator[str]:
+            for item in assistant.stream({"question": question, "history": history, "filters": filters}):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    holder["answer"] = item
+
+        error = None
+        started = time.perf_counter()
+        placeholder = st.empty()
+        try:
+            with placeholder.container():
+                with st.spinner("Searching the sources…"):
+                    st.write_stream(pieces())
+        except QuestionError as exc:
+            error = str(exc)
+        except StoreError as exc:
+            error = f"The document store became unreachable while answering. {exc}"
+        except Exception as exc:  # never a stack trace in the page
+            error = (
+                f"Answering failed ({exc.__class__.__name__}: {str(exc)[:300]}). Try again; if it keeps failing, "
+                "switch the answer backend to extractive or run `make ingest`."
+            )
+        placeholder.empty()
+        if error or "answer" not in holder:
+            msg = {"role": "assistant", "content": error or "No answer was produced; please try again.", "error": True, "id": uuid.uuid4().hex}
+        else:
+            ans = holder["answer"]
+            msg = {
+                "role": "assistant",
+                "content": ans.answer,
+                "answer": ans,
+                "id": uuid.uuid4().hex,
+                "settings": settings.public_dict(),
+                "requested_backend": settings.backend,
+                "fallback": settings.backend != "extractive" and ans.backend != settings.backend,
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        messages.append(msg)
+        render_answer(msg, assistant.titles)
+
+
+def empty_state(ready: bool) -> None:
+    st.markdown("#### Ask about China Customs rules for cross-border e-commerce")
+    st.markdown(
+        "Import and export modes **9610, 1210, 1239, 9710, 9810**, tax limits and returns, and Customs protection "
+        "of intellectual property (recordation, detention, guarantees, penalties, cases). Every answer cites the "
+        "passages it rests on as **[n]**; open a source to see the sentence that was used."
+    )
+    if not ready:
+        return
+    st.markdown("**Try one of these:**")
+    cols = st.columns(2)
+    for i, q in enumerate(STARTERS):
+        cols[i % 2].button(q, key=f"starter_{i}", on_click=_ask_later, args=(q,), width="stretch")
+
+
+def documents_panel(assistant) -> None:
+    rows = documents_table(assistant.retriever.lexical.metadatas)
+    with st.expander(f"Indexed documents ({len(rows)})", icon=":material/library_books:"):
+        if not rows:
+            st.caption("Nothing indexed yet.")
+            return
+        st.dataframe(
+            [{k: v for k, v in r.items() if k != "doc_id"} for r in rows],
+            hide_index=True,
+            column_config={
+                "title": st.column_config.TextColumn("Title", width="large"),
+                "doc_type": st.column_config.TextColumn("Type"),
+                "date": st.column_config.TextColumn("Date"),
+                "status": st.column_config.TextColumn("Status"),
+                "source": st.column_config.TextColumn("File"),
+                "source_url": st.column_config.LinkColumn("Source"),
+                "chunks": st.column_config.NumberColumn("Chunks"),
+            },
+        )
+
+
+def main() -> None:
+    st.set_page_config(page_title=APP_TITLE, page_icon="📦", layout="centered")
+    try:
+        base = Settings.from_env()
+    except ValueError as exc:
+        st.error(f"A setting in the environment is invalid: {exc}. Fix it and restart the app.")
+        st.stop()
+    _init_state(base)
+    ss = st.session_state
+
+    st.sidebar.button("New conversation", on_click=_new_conversation, icon=":material/add_comment:", width="stretch")
+    filters_box = st.sidebar.container()
+    sidebar_backend(base)
+    export_box = st.sidebar.container()
+    upload_box = st.sidebar.container()
+    status_box = st.sidebar.container()
+
+    settings = effective_settings(base)
+    assistant, problem = get_assistant(settings)
+    empty_index = assistant is not None and not assistant.retriever.lexical.ids
+    ready = assistant is not None and not empty_index
+    options = filter_options(assistant.retriever.lexical.metadatas) if assistant is not None else filter_options([])
+    filters = sidebar_filters(filters_box, options, enabled=ready)
+    sidebar_upload(upload_box, settings, assistant)
+    sidebar_status(status_box, settings, assistant)
+
+    st.title(APP_TITLE)
+    st.caption("Cited answers on China Customs cross-border e-commerce and IPR rules. General information, not legal advice.")
+    if problem:
+        st.error(problem, icon=":material/error:")
+    elif empty_index:
+        st.error(
+            "The index is empty: no documents have been ingested yet. Run `make ingest` (or "
+            "`.venv/bin/python -m ingest`) in the project folder, or add documents under **Add documents** "
+            "in the sidebar, then reload this page.",
+            icon=":material/error:",
+        )
+    if assistant is not None and not empty_index:
+        documents_panel(assistant)
+
+    titles = assistant.titles if assistant is not None else {}
+    for msg in ss["messages"]:
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                st.markdown(escape_markdown(msg["content"]))
+            else:
+                render_answer(msg, titles)
+
+    typed = st.chat_input(
+        "Ask about CBEC customs modes, tax limits or IPR protection…" if ready else "The assistant is not ready (see above)",
+        disabled=not ready,
+        max_chars=base.max_question_chars,
+    )
+    question = typed or ss.pop("pending_question", None)
+    if not ss["messages"] and not question:
+        empty_state(ready)
+    if question and ready:
+        ask(question, assistant, settings, filters)
+
+    turns = [(m["answer"].question, m["answer"]) for m in ss["messages"] if m.get("answer") is not None]
+    sidebar_export(export_box, turns)
+
+
+def run() -> None:
+    """Entry point: the chat and the evaluation page, with readable names in the navigation."""
+    st.navigation(
+        [
+            st.Page(main, title="Chat", icon=":material/chat:", default=True),
+            st.Page("pages/2_Evaluation.py", title="Evaluation", icon=":material/monitoring:"),
+        ]
+    ).run()
+
+
+if __name__ == "__main__":
+    run()

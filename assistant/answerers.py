@@ -154,7 +154,7 @@ class ExtractiveAnswerer:
             return Draft(NO_ANSWER, self.name)
         parts = []
         for pi, _, s, _ in picked:
-            body = s.rstrip()
+            body = re.sub(r"\s+", " ", s).rstrip().rstrip(";,:—–-").rstrip()
             end = body[-1] if body[-1] in ".!?。" else "."
             body = body[:-1] if body[-1] in ".!?。" else body
             parts.append(f"{body} [{pi + 1}]{end}")

@@ -82,6 +82,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     retrieved: list[str] = field(default_factory=list)
     filters: str = "none"
+    body_text: str = ""  # the answer proper, without the currency note and disclaimer
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         d = {
@@ -111,7 +112,7 @@ class Answer:
 
     def body(self) -> str:
         """The answer without the trailing notes (currency note, disclaimer)."""
-        return self.answer.split("\n\n")[0]
+        return self.body_text or self.answer.split("\n\n")[0]
 
 
 class Assistant(Runnable):
@@ -243,6 +244,7 @@ class Assistant(Runnable):
             superseded=superseded,
             retrieved=[d.metadata.get("chunk_id", d.id) for d in docs],
             filters=prep["filters"].describe(),
+            body_text=text,
         )
 
     def _refusal(self, prep, docs, backend, timings, warnings) -> Answer:
@@ -262,6 +264,7 @@ class Assistant(Runnable):
             suggestions=sugg,
             retrieved=[d.metadata.get("chunk_id", d.id) for d in docs],
             filters=prep["filters"].describe(),
+            body_text=text,
         )
 
     def _run(self, inp, stream: bool) -> Iterator[str | Answer]:
@@ -275,6 +278,7 @@ class Assistant(Runnable):
             timings.update(answer=0.0, total=round((time.perf_counter() - t0) * 1000, 1))
             ans = self._refusal(prep, [], backend, timings, list(prep["warnings"]))
             ans.answer = EVASION_REFUSAL + "\n\n" + DISCLAIMER
+            ans.body_text = EVASION_REFUSAL
             yield ans
             return
         if not self._relevant(prep["standalone"], docs):

@@ -73,7 +73,7 @@ def citation_from(marker: int, doc: Document) -> Citation:
     )
 
 
-_WRAP = re.compile(r"(?<!\n)\n(?![ \t]*(?:[-*•|#>]|\d+[.)]\s|\([a-z0-9]{1,3}\)\s|\n))")
+_WRAP = re.compile(r"[ \t]*(?<!\n)\n(?![ \t]*(?:[-*•|#>]|\d+[.)]\s|\([a-z0-9]{1,3}\)\s|\n))[ \t]*")
 
 
 def unwrap(text: str) -> str:

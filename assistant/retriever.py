@@ -24,6 +24,7 @@ from pydantic import ConfigDict
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.vocabulary import expand
+from ingest.splitter import CODE_FLAG, TOPIC_FLAG
 
 FILTER_KEYS = ("doc_type", "mode_code", "topic", "status", "include_superseded", "date_from", "date_to")
 
@@ -83,9 +84,9 @@ class Filters:
             return False
         if not self.include_superseded and meta.get("status") == "superseded":
             return False
-        if self.mode_codes and not any(meta.get(f"mode_{m}") for m in self.mode_codes):
+        if self.mode_codes and not any(meta.get(CODE_FLAG + m) for m in self.mode_codes):
             return False
-        if self.topics and not any(meta.get(f"topic_{t}") for t in self.topics):
+        if self.topics and not any(meta.get(TOPIC_FLAG + t) for t in self.topics):
             return False
         lo, hi = self._date_bounds()
         date = int(meta.get("date_num") or 0)
@@ -105,10 +106,10 @@ class Filters:
         if not self.include_superseded:
             clauses.append({"status": {"$ne": "superseded"}})
         if self.mode_codes:
-            ors = [{f"mode_{m}": True} for m in self.mode_codes]
+            ors = [{CODE_FLAG + m: True} for m in self.mode_codes]
             clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
         if self.topics:
-            ors = [{f"topic_{t}": True} for t in self.topics]
+            ors = [{TOPIC_FLAG + t: True} for t in self.topics]
             clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
         lo, hi = self._date_bounds()
         if lo:

@@ -34,6 +34,9 @@ ARTICLE_RE = re.compile(
 CN_ARTICLE_RE = re.compile(r"^\s*第([零〇一二三四五六七八九十百千两\d]+)条")
 SECTION_RE = re.compile(r"^\s*(?:Section\s+)?(\d+(?:\.\d+){0,4})\.?\s+(?:[—–-]\s+)?(?=[A-Z\u4e00-\u9fff])")
 CHAPTER_RE = re.compile(r"^\s*(?:Chapter|CHAPTER|Part|PART)\s+[\dIVXLC]+\b|^\s*第[零〇一二三四五六七八九十百千\d]+[章节编]")
+# Boolean metadata flags written for list fields, so Chroma's `where` can test membership.
+TOPIC_FLAG = "topic_"
+CODE_FLAG = "code_"
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -207,7 +210,7 @@ def _flat_meta(doc: SourceDocument) -> dict:
     for key, value in doc.metadata.items():
         if isinstance(value, list):
             meta[key] = "," + ",".join(value) + "," if value else ""
-            prefix = {"topics": "topic_", "mode_codes": "mode_"}.get(key)
+            prefix = {"topics": TOPIC_FLAG, "mode_codes": CODE_FLAG}.get(key)
             if prefix:  # boolean flags let Chroma's `where` filter on membership
                 for v in value:
                     meta[prefix + re.sub(r"\W", "_", v.lower())] = True

@@ -29,7 +29,7 @@ def test_unknown_fusion_is_an_error():
 def test_filters_parse_match_and_where():
     f = Filters.parse(["doc_type=case,regulation", "mode_code=9610", "date_from=2010", "date_to=2021-06"])
     assert f.doc_types == ("case", "regulation") and f.mode_codes == ("9610",)
-    meta = {"doc_type": "regulation", "mode_9610": True, "date_num": 20100324, "status": "in_force"}
+    meta = {"doc_type": "regulation", "code_9610": True, "date_num": 20100324, "status": "in_force"}
     assert f.matches(meta)
     assert not f.matches(meta | {"date_num": 20210701})
     assert not f.matches(meta | {"status": "superseded"})
@@ -37,7 +37,7 @@ def test_filters_parse_match_and_where():
         "$and": [
             {"doc_type": {"$in": ["case", "regulation"]}},
             {"status": {"$ne": "superseded"}},
-            {"mode_9610": True},
+            {"code_9610": True},
             {"date_num": {"$gte": 20100101}},
             {"date_num": {"$lte": 20210631}},
             {"date_num": {"$gt": 0}},

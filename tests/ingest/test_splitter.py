@@ -60,7 +60,7 @@ def test_metadata_carried_by_every_chunk():
         assert m["date"] == "2010-03-24" and m["date_num"] == 20100324
         assert m["source_url"] == "https://example.org/demo-rules"
         assert m["topics"] == ",recordation,guarantees," and m["topic_recordation"] is True
-        assert m["mode_9610"] is True
+        assert m["code_9610"] is True
         assert all(v is not None and not isinstance(v, list) for v in m.values())
 
 

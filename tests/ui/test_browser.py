@@ -1,0 +1,302 @@
+"""The real app in a real browser: `streamlit run` on a copy of the corpus, driven with Playwright.
+
+The session fixture copies ``corpus/`` to a temporary folder, ingests it with the default
+(real) embedder into a temporary data folder, starts the server on a free port and opens
+Debian's Chromium. Tests run in file order and share the server: the upload test adds a
+document to the temporary corpus only.
+
+Skipped, with the reason, only when Chromium is missing and cannot be installed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+WAIT_MS = 180_000  # the first answer may wait for the embedding model to load
+STARTER = "What is the annual limit for cross-border e-commerce retail imports?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ensure_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    why = "no /usr/bin/chromium"
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run = subprocess.run(
+            "apt-get update -q && apt-get install -y -q chromium chromium-driver",
+            shell=True, env=env, capture_output=True, text=True, timeout=900,
+        )
+        if CHROMIUM.exists():
+            return
+        why += f"; apt-get install chromium failed: {(run.stderr or run.stdout).strip()[-300:]}"
+    else:
+        why += "; cannot install it (apt-get missing or not root)"
+    pytest.skip(f"Chromium unavailable: {why}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A running app on an index of a copy of corpus/ built with the default embedder."""
+    root = tmp_path_factory.mktemp("browser")
+    corpus, data = root / "corpus", root / "data"
+    shutil.copytree(ROOT / "corpus", corpus)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CBEC_")}
+    env.update(CBEC_CORPUS_DIR=str(corpus), CBEC_DATA_DIR=str(data), PYTHONUNBUFFERED="1")
+    t = time.perf_counter()
+    ingest = subprocess.run(
+        [sys.executable, "-m", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert ingest.returncode == 0, ingest.stderr[-2000:]
+    print(f"\ningest of corpus/ with the default embedder: {time.perf_counter() - t:.1f} s")
+
+    port = _free_port()
+    log = open(root / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{(root / 'streamlit.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield {"url": url, "corpus": corpus, "data": data, "root": root}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _ensure_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.set_default_timeout(WAIT_MS)
+    yield pg
+    ctx.close()
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def open_app(page, server) -> float:
+    """Load the page; returns the moment it was requested."""
+    t0 = time.perf_counter()
+    page.goto(server["url"])
+    page.get_by_test_id("stChatInputTextArea").wait_for()
+    return t0
+
+
+def assistant_messages(page):
+    return page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarAssistant"))
+
+
+def wait_answer(page, n: int):
+    """The n-th answer (1-based), once it is final (its footer says how many sources)."""
+    from playwright.sync_api import expect
+
+    msg = assistant_messages(page).nth(n - 1)
+    expect(msg.get_by_text(re.compile(r"^(extractive|openai|ollama|llamacpp) · \d+ source\(s\)"))).to_be_visible(
+        timeout=WAIT_MS
+    )
+    return msg
+
+
+def ask(page, question: str, n: int):
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    return wait_answer(page, n)
+
+
+def expand_first_source(msg):
+    from playwright.sync_api import expect
+
+    msg.get_by_test_id("stExpander").first.locator("summary").click()
+    mark = msg.get_by_test_id("stExpander").first.locator("mark").first
+    expect(mark).to_be_visible()
+    return mark
+
+
+def screenshot_whole_app(page, path: Path) -> None:
+    """Streamlit scrolls inside its main block: grow the viewport to the content, then shoot."""
+    page.wait_for_timeout(800)  # let the expander animation finish
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stMainBlockContainer]')]"
+        ".map(e => e.scrollHeight), 1000)"
+    )
+    page.set_viewport_size({"width": 1400, "height": int(height) + 160})
+    page.wait_for_timeout(500)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+# ---- tests -------------------------------------------------------------------------------------
+
+
+def test_starter_question_answer_with_sources_and_screenshot(page, server):
+    from playwright.sync_api import expect
+
+    t0 = open_app(page, server)
+    expect(page.get_by_text("Try one of these:")).to_be_visible()
+    t_ready = time.perf_counter()
+    page.get_by_role("button", name=STARTER).click()
+    msg = wait_answer(page, 1)
+    t_answer = time.perf_counter()
+    print(
+        f"\npage load to first answer: {t_answer - t0:.1f} s "
+        f"(page ready with the model loaded {t_ready - t0:.1f} s, starter click to answer {t_answer - t_ready:.1f} s)"
+    )
+    text = msg.get_by_test_id("stMarkdownContainer").first.inner_text()
+    assert "[1]" in text and "26,000" in text, text
+    mark = expand_first_source(msg)
+    assert len(mark.inner_text()) > 20
+    expect(msg.get_by_text("Instrument:").first).to_be_visible()
+    expect(msg.get_by_text("not legal advice").first).to_be_visible()
+    screenshot_whole_app(page, ARTIFACTS / "answered-chat.png")
+    assert (ARTIFACTS / "answered-chat.png").stat().st_size > 10_000
+
+
+def test_follow_up_question(page, server):
+    open_app(page, server)
+    first = ask(page, "How do I record my trademark with customs?", 1)
+    assert "recordation" in first.inner_text().lower()
+    second = ask(page, "And for patents?", 2)
+    body = second.get_by_test_id("stMarkdownContainer").first.inner_text()
+    # "And for patents?" alone names no customs topic; with the history it is about recording patents
+    assert "patent" in body.lower() and "[1]" in body, body
+    assert "does not cover" not in body
+
+
+def test_filter_by_document_type(page, server):
+    from playwright.sync_api import expect
+
+    open_app(page, server)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stMultiSelect").filter(has_text="Document type").click()
+    page.get_by_role("option", name="Case", exact=True).click()
+    page.keyboard.press("Escape")
+    msg = ask(page, "Customs detained my parcel — what now?", 1)
+    expect(msg.get_by_text(re.compile(r"filters: doc_type=case"))).to_be_visible()
+    source = msg.get_by_test_id("stExpander").first
+    source.locator("summary").click()
+    expect(source).to_contain_text("Type: Case")
+
+
+def test_upload_document_then_answer_cites_it(page, server, tmp_path):
+    from playwright.sync_api import expect
+
+    doc = tmp_path / "zorblax-port.md"
+    doc.write_text(
+        "---\ntitle: \"Zorblax Free Trade Port clearance rules\"\ndoc_type: regulation\nissued: 2025-03-03\n"
+        "source_url: \"https://example.org/zorblax\"\n---\n"
+        "# Zorblax Free Trade Port clearance rules\n\n## Article 1 — Clearance time\n\n"
+        "Cross-border e-commerce parcels entering the Zorblax Free Trade Port are cleared by customs within "
+        "17 minutes at the quantum inspection desk.\n",
+        encoding="utf-8",
+    )
+    open_app(page, server)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.locator("input[type=file]").set_input_files(str(doc))
+    sidebar.get_by_role("button", name=re.compile(r"Index 1 file")).click()
+    expect(sidebar.get_by_text(re.compile(r"zorblax-port\.md: indexed as"))).to_be_visible()
+    assert (server["corpus"] / "uploads" / "zorblax-port.md").exists()
+    msg = ask(page, "How quickly does customs clear parcels in the Zorblax Free Trade Port?", 1)
+    body = msg.get_by_test_id("stMarkdownContainer").first.inner_text()
+    assert "17 minutes" in body, body
+    expect(msg.get_by_test_id("stExpander").filter(has_text="Zorblax Free Trade Port clearance rules").first).to_be_visible()
+
+
+def test_memo_download(page, server):
+    import docx
+
+    open_app(page, server)
+    msg = ask(page, "How do I record my trademark with customs?", 1)
+    with page.expect_download() as info:
+        msg.get_by_role("button", name=re.compile(r"Memo \.md")).click()
+    md = Path(info.value.path()).read_text(encoding="utf-8")
+    assert info.value.suggested_filename == "memo-how-do-i-record-my-trademark-with-customs.md"
+    assert "How do I record my trademark with customs?" in md
+    for heading in ("### Short answer", "### Legal basis", "### Risks", "### Recommended actions", "### Sources"):
+        assert heading in md
+    assert "[1]" in md and "http" in md and "Not legal advice" in md
+    with page.expect_download() as info:
+        msg.get_by_role("button", name=re.compile(r"Memo \.docx")).click()
+    word = docx.Document(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert any(p.text == "Legal basis" for p in word.paragraphs)
+
+
+def test_feedback_is_stored(page, server):
+    from playwright.sync_api import expect
+
+    open_app(page, server)
+    question = "How long is a customs recordation valid?"
+    msg = ask(page, question, 1)
+    msg.get_by_role("radio", name="Thumbs up").click()
+    expect(msg.get_by_text("Feedback saved. Thank you.")).to_be_visible()
+    comment = msg.get_by_label("Comment (optional)")
+    comment.fill("Cited the right regulation.")
+    comment.press("Enter")
+    db = server["data"] / "feedback.sqlite"
+    deadline = time.time() + 30
+    rows = []
+    while time.time() < deadline:
+        rows = sqlite3.connect(db).execute(
+            "SELECT rating, comment, question, settings FROM feedback WHERE question = ?", (question,)
+        ).fetchall() if db.exists() else []
+        if rows and rows[0][1]:
+            break
+        time.sleep(0.5)
+    assert rows and rows[0][:3] == (1, "Cited the right regulation.", question), rows
+    assert '"llm_api_key": ""' in rows[0][3] or '"llm_api_key": "***"' in rows[0][3]
