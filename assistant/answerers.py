@@ -36,6 +36,12 @@ STOP = frozenset(
 )
 QUANTITY_Q = re.compile(r"\b(how (much|many|long|soon)|limit|amount|rate|fine|deadline|days?|within|percent|value|fee|cost|when)\b", re.I)
 NUMBER = re.compile(r"\d")
+# Sentences about the document itself ("This document sets out ...") say nothing a seller can use.
+META = re.compile(
+    r"^(this|the present|our) (document|checklist|guide|section|page|article|summary|note|table|glossary|file)\b"
+    r"|^(section|article) numbers (below|above)|^see (also )?[a-z0-9-]+$|^(for|on) (details|more)\b",
+    re.I,
+)
 
 
 def terms(text: str) -> list[str]:
@@ -103,6 +109,7 @@ class ExtractiveAnswerer:
                     or s.startswith(("|", "#", "---"))
                     or s.endswith(":")
                     or not (s[0].isupper() or s[0].isdigit() or s[0] in "\"'“(")
+                    or META.search(s)
                 ):
                     continue  # fragments, tables and lead-ins do not stand alone
                 cands.append((pi, si, s[: self.max_chars], terms(s)))
