@@ -22,10 +22,9 @@ install: $(STAMP)
 ingest: install
 	$(BIN)/python -m ingest
 
-run: ingest
-	@echo "Web chat: http://$(ADDRESS):$(PORT)"
-	$(BIN)/streamlit run streamlit_app.py --server.headless true --server.address $(ADDRESS) \
-		--server.port $(PORT) --browser.gatherUsageStats false
+# Ingests (incrementally) only when the corpus changed since the last good ingest, then serves.
+run: install
+	$(BIN)/python -m assistant serve --address $(ADDRESS) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest
@@ -38,7 +37,8 @@ eval: ingest
 
 bench: install
 	$(BIN)/python -m evals obliqa --docs $(OBLIQA)/StructuredRegulatoryDocuments --questions $(OBLIQA)/ObliQA_dev.json
-	$(BIN)/python -m evals latency
+	$(BIN)/python -m evals latency --docs $(OBLIQA)/StructuredRegulatoryDocuments --questions $(OBLIQA)/ObliQA_dev.json
+	$(BIN)/python -m evals ingest-rate --docs $(OBLIQA)/StructuredRegulatoryDocuments
 
 lint: install
 	$(BIN)/ruff check assistant ingest evals tests streamlit_app.py

@@ -312,14 +312,17 @@ def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
 # ---- cached resources ------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Loading the index and the embedding model…", max_entries=4)
+@st.cache_resource(show_spinner="Loading the index…", max_entries=4)
 def load_assistant(key: str, _settings: Settings):
     """The heavy chain object, built once per distinct settings + index version (``key``)."""
     from assistant.chain import Assistant
 
     assistant = Assistant.from_settings(_settings)
     if assistant.retriever.lexical.ids:
-        assistant.warm()  # load the embedding model now, so the first question is not the slow one
+        # Load the embedding model in the background: the page renders at once and the first
+        # question waits only for what is left of the load (`python -m assistant serve`
+        # already started it when the server booted).
+        threading.Thread(target=assistant.warm, name="warm-assistant", daemon=True).start()
     return assistant
 
 

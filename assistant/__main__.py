@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from assistant.settings import Settings, describe
@@ -73,6 +74,55 @@ def _ask(args) -> int:
     return status
 
 
+def _serve(args) -> int:
+    """Start the web chat, loading the embedding model while the server boots.
+
+    Importing sentence-transformers and loading the model take ~5 s; Streamlit would only
+    start them when the first visitor's session runs the page. Doing it in a thread of the
+    server process, shared through the embedder's model cache, makes the first answer come
+    that much sooner.
+    """
+    import threading
+
+    from assistant.embedder import SentenceTransformerEmbeddings, make_embedder
+
+    settings = Settings.from_env()
+
+    def warm() -> None:
+        t = time.perf_counter()
+        emb = make_embedder(settings)
+        if isinstance(emb, SentenceTransformerEmbeddings):
+            emb.embed_query("warm up")
+            print(f"embedding model ready in {time.perf_counter() - t:.1f} s", flush=True)
+
+    # Started first, so the ~5 s import overlaps the index check and the server's boot.
+    threading.Thread(target=warm, name="warm-embedder", daemon=True).start()
+
+    if not args.no_ingest:
+        from ingest.pipeline import is_current, run_ingest
+
+        # Build or refresh the index first when the corpus changed since the last good ingest
+        # (a stat of each file decides; an unchanged corpus costs no store access at all).
+        if not is_current(settings):
+            report = run_ingest(settings, progress=sys.stderr.isatty())
+            print(f"ingest: {report.documents} documents, {report.chunks} chunks, {report.added} added, "
+                  f"{report.updated} updated, {report.deleted} deleted, {len(report.failed)} failed", flush=True)
+            for f in report.failed:
+                print(f"  FAILED {f.path}: {f.reason}", flush=True)
+
+    script = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+    print(f"Web chat: http://{args.address}:{args.port}", flush=True)
+    from streamlit.web import cli as streamlit_cli
+
+    # The public `streamlit run` command line, in this process (so the warm thread counts).
+    streamlit_cli.main.main(
+        args=["run", script, "--server.headless", "true", "--server.address", args.address,
+              "--server.port", str(args.port), "--browser.gatherUsageStats", "false"],
+        prog_name="streamlit",
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m assistant")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -86,7 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--backend", help="override CBEC_BACKEND")
     a.add_argument("-k", type=int, help="passages to retrieve (override CBEC_TOP_K)")
     sub.add_parser("settings", help="list every setting with its default and meaning")
+    sv = sub.add_parser("serve", help="start the web chat (model warmed while the server boots)")
+    sv.add_argument("--port", type=int, default=8501)
+    sv.add_argument("--address", default="127.0.0.1")
+    sv.add_argument("--no-ingest", action="store_true", help="do not bring the index in step with the corpus first")
     args = ap.parse_args(argv)
+    if args.cmd == "serve":
+        return _serve(args)
     if args.cmd == "settings":
         for var, default, doc in describe():
             print(f"{var}={default}\n    {doc}")

