@@ -41,7 +41,7 @@ bench: install
 	$(BIN)/python -m evals ingest-rate --docs $(OBLIQA)/StructuredRegulatoryDocuments
 
 lint: install
-	$(BIN)/ruff check assistant ingest evals tests streamlit_app.py
+	$(BIN)/ruff check assistant ingest evals tests streamlit_app.py pages
 
 clean:
 	rm -rf data .pytest_cache

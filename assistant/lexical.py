@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.store import StoredChunk, iter_chunks
 from assistant.settings import Settings
+from assistant.store import StoredChunk, iter_chunks
 
 _STEMMER = None
 

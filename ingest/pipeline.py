@@ -257,7 +257,7 @@ def _write_state(settings: Settings, documents: int, chunks: int, fingerprint: s
         "fingerprint": fingerprint,
         "documents": documents,
         "chunks": chunks,
-        "last_ingest": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "last_ingest": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "collection": settings.collection,
         "embedder": settings.embedder,
     }

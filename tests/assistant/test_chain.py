@@ -1,9 +1,8 @@
 import pytest
 
-from assistant.answerers import ExtractiveAnswerer, LLMAnswerer, NO_ANSWER
+from assistant.answerers import NO_ANSWER, ExtractiveAnswerer, LLMAnswerer
 from assistant.chain import DISCLAIMER, Answer, Assistant, QuestionError
 from assistant.prompts import answer_messages
-from assistant.retriever import Filters
 from tests.fakes import ScriptedChatModel
 
 

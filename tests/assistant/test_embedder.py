@@ -48,5 +48,5 @@ def test_bundled_minilm_loads_offline_and_ranks_sensibly(monkeypatch):
         ["A recordation stays valid for ten years and can be renewed.", "Bananas are yellow fruit."]
     )
     assert len(q) == 384
-    sims = [sum(a * b for a, b in zip(q, d)) for d in docs]
+    sims = [sum(a * b for a, b in zip(q, d, strict=True)) for d in docs]
     assert sims[0] > sims[1] + 0.2

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.store import open_store
 from assistant.embedder import make_embedder
+from assistant.store import open_store
 from ingest.__main__ import main as ingest_main
 from ingest.pipeline import run_ingest
 from tests.conftest import FIXTURES
