@@ -55,35 +55,29 @@ def charts(name: str, summary: dict, topics: dict, history: list[dict], out: Pat
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    paths = []
+    def barh(names: list[str], values: list[float], title: str, file: str, color: str, labels: bool) -> Path:
+        fig, ax = plt.subplots(figsize=(8, max(3.5, 0.25 * len(names))))
+        ax.barh(names, values, color=color)
+        ax.set_xlim(0, 1)
+        ax.invert_yaxis()
+        ax.set_title(title)
+        if labels:
+            for i, v in enumerate(values):
+                ax.text(v + 0.01, i, f"{v:.2f}", va="center", fontsize=8)
+        fig.tight_layout()
+        path = out / file
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return path
+
     keys = ["hit@5", "recall@5", "mrr", "ndcg@10", "must_include", "citation_valid", "citation_support",
             "refusal_accuracy", "false_refusal_rate"]
-    fig, ax = plt.subplots(figsize=(8, 3.5))
     vals = [0 if math.isnan(summary.get(k, math.nan)) else summary[k] for k in keys]
-    ax.barh(keys, vals, color="#3b7dd8")
-    ax.set_xlim(0, 1)
-    ax.invert_yaxis()
-    ax.set_title(f"Reference Q&A metrics — {name}")
-    for i, v in enumerate(vals):
-        ax.text(v + 0.01, i, f"{v:.2f}", va="center", fontsize=8)
-    fig.tight_layout()
-    p = out / f"metrics-{name}.png"
-    fig.savefig(p, dpi=110)
-    plt.close(fig)
-    paths.append(p)
-
-    fig, ax = plt.subplots(figsize=(8, max(3, 0.25 * len(topics))))
-    names = list(topics)
-    ax.barh(names, [topics[t]["pass_rate"] for t in names], color="#4caf50")
-    ax.set_xlim(0, 1)
-    ax.invert_yaxis()
-    ax.set_title("Pass rate per topic")
-    fig.tight_layout()
-    p = out / f"topics-{name}.png"
-    fig.savefig(p, dpi=110)
-    plt.close(fig)
-    paths.append(p)
-
+    paths = [
+        barh(keys, vals, f"Reference Q&A metrics — {name}", f"metrics-{name}.png", "#3b7dd8", True),
+        barh(list(topics), [t["pass_rate"] for t in topics.values()], "Pass rate per topic", f"topics-{name}.png",
+             "#4caf50", False),
+    ]
     if history:
         fig, ax = plt.subplots(figsize=(8, 3.5))
         for k in ("recall@5", "must_include", "citation_support", "refusal_accuracy"):

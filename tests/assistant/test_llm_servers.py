@@ -5,7 +5,6 @@ prompt they send recorded, and a server that is down."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,6 +12,7 @@ import pytest
 
 from assistant.answerers import make_answerer
 from assistant.chain import Assistant
+from tests.support import free_port
 
 pytestmark = pytest.mark.integration
 REPLY = "A recordation is valid for 10 years [1]. Renewal is possible within 6 months before expiry [1]."
@@ -80,11 +80,6 @@ def server():
     srv.shutdown()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_openai_compatible_endpoint(indexed, server):
     url, requests = server
@@ -110,7 +105,7 @@ def test_ollama_endpoint(indexed, server):
 
 
 def test_endpoint_down_falls_back_with_a_warning(indexed):
-    s = indexed.replace(backend="openai", llm_base_url=f"http://127.0.0.1:{_free_port()}/v1", llm_model="m",
+    s = indexed.replace(backend="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_model="m",
                         llm_timeout_s=3.0)
     a = Assistant.from_settings(s).invoke("How long is a recordation valid?")
     assert a.backend == "extractive" and not a.refused

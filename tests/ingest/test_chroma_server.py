@@ -13,14 +13,10 @@ from assistant.embedder import make_embedder
 from assistant.store import open_store
 from ingest.pipeline import run_ingest
 from tests.conftest import FIXTURES
+from tests.support import free_port, stop
 
 pytestmark = pytest.mark.integration
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -47,11 +43,7 @@ def chroma_server(tmp_path):
             pytest.fail("chroma server did not start within 60 s")
         yield port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=15)
 
 
 def test_ingest_into_server_and_query_back(settings, chroma_server):

@@ -14,7 +14,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.support import free_port, stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -33,11 +34,6 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 WAIT_MS = 180_000  # the first answer may wait for the embedding model to load
 STARTER = "What is the annual limit for cross-border e-commerce retail imports?"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ensure_chromium() -> None:
@@ -73,7 +69,7 @@ def server(tmp_path_factory):
     assert ingest.returncode == 0, ingest.stderr[-2000:]
     print(f"\ningest of corpus/ with the default embedder: {time.perf_counter() - t:.1f} s")
 
-    port = _free_port()
+    port = free_port()
     log = open(root / "streamlit.log", "w")
     proc = subprocess.Popen(
         [
@@ -98,11 +94,7 @@ def server(tmp_path_factory):
             time.sleep(0.5)
         yield {"url": url, "corpus": corpus, "data": data, "root": root}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=20)
         log.close()
 
 
