@@ -319,8 +319,3 @@ class Assistant(Runnable):
 
     def ask(self, question: str, history: list | None = None, filters: Filters | list[str] | None = None) -> Answer:
         return self.invoke({"question": question, "history": history or [], "filters": filters})
-
-
-def strip_markers(text: str) -> str:
-    return re.sub(r"\s*\[\d+\]", "", text)
-

@@ -90,6 +90,3 @@ def iter_chunks(store: Chroma, page: int = 2000) -> Iterator[StoredChunk]:
             yield StoredChunk(i, text or "", dict(meta or {}))
         offset += len(ids)
 
-
-def count(store: Chroma) -> int:
-    return store._collection.count()
