@@ -122,6 +122,18 @@ class LexicalIndex:
         sample = np.load(path / "dense_sample.npy") if (path / "dense_sample.npy").exists() else None
         return cls(model, ids, metas, texts, (path / "fingerprint").read_text().strip(), sample)
 
+    def mask_for(self, filters) -> np.ndarray:
+        """0/1 per row for a (hashable) filter, computed once: the default filter applies to
+        every query, and testing 14k metadata dicts in Python costs milliseconds."""
+        cache = self.__dict__.setdefault("_masks", {})
+        mask = cache.get(filters)
+        if mask is None:
+            mask = np.fromiter((1.0 if filters.matches(m) else 0.0 for m in self.metadatas), dtype=np.float32)
+            if len(cache) > 64:
+                cache.clear()
+            cache[filters] = mask
+        return mask
+
     def rows_by_store_id(self) -> dict[str, int]:
         if not hasattr(self, "_sid_rows"):
             self._sid_rows = {i: r for r, i in enumerate(self.ids)}

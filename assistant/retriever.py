@@ -211,10 +211,24 @@ class HybridRetriever(BaseRetriever):
             return [(Ranked(), {}) for _ in vectors]
         # Only ids and distances come from Chroma: text and metadata are already in memory in
         # the lexical index (same chunks), which saves most of the query time.
-        res = col.query(
-            query_embeddings=vectors, n_results=min(n, count), where=filters.where(), include=["distances"]
-        )
+        # A filter that excludes only a few chunks (the default one drops superseded instruments)
+        # is cheaper applied afterwards, on a few extra candidates, than as Chroma's `where`.
         rows = self.lexical.rows_by_store_id()
+        where, keep = filters.where(), None
+        if where is not None and len(self.lexical.ids) == count:
+            mask = self.lexical.mask_for(filters)
+            excluded = int(count - mask.sum())
+            if excluded <= n:
+                where, keep = None, mask
+                n += excluded
+        res = col.query(query_embeddings=vectors, n_results=min(n, count), where=where, include=["distances"])
+        if keep is not None:
+            kept_ids, kept_d = [], []
+            for ids, dists in zip(res["ids"], res["distances"], strict=True):
+                pairs = [(i, d) for i, d in zip(ids, dists, strict=True) if i not in rows or keep[rows[i]]]
+                kept_ids.append([i for i, _ in pairs])
+                kept_d.append([d for _, d in pairs])
+            res = {"ids": kept_ids, "distances": kept_d}
         missing = sorted({i for ids in res["ids"] for i in ids if i not in rows})
         extra: dict[str, tuple[str, dict]] = {}
         if missing:  # the store moved on since the lexical index was loaded
@@ -243,7 +257,7 @@ class HybridRetriever(BaseRetriever):
     def bm25(self, query: str, n: int, filters: Filters) -> Ranked:
         mask = None
         if filters != Filters(include_superseded=True):
-            mask = np.fromiter((1.0 if filters.matches(m) else 0.0 for m in self.lexical.metadatas), dtype=np.float32)
+            mask = self.lexical.mask_for(filters)
             if not mask.any():
                 return Ranked()
         hits, mu, sd = self.lexical.search_with_stats(query, n, mask)

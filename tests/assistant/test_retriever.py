@@ -69,3 +69,14 @@ def test_langchain_retriever_interface(assistant):
     docs = assistant.retriever.invoke("investigation thirty working days")
     assert docs[0].metadata["chunk_id"] == "demo-guide:investigation:0"
     assert {"score", "dense_score", "bm25_score", "dense_rank", "bm25_rank"} <= set(docs[0].metadata)
+
+
+def test_both_filter_paths_give_the_same_dense_hits(assistant):
+    """Few exclusions: post-filtered candidates; many: Chroma's `where`. Same answer either way."""
+    r = assistant.retriever
+    vec = r.store.embeddings.embed_query("bracelets jewellery fined")
+    f = Filters(doc_types=("case",))
+    wide, _ = r.dense([vec], 100, f)[0]  # 20 chunks excluded <= 100: post-filter path
+    narrow, _ = r.dense([vec], 2, f)[0]  # 20 excluded > 2: `where` path
+    assert narrow.ids == wide.ids[:2]
+    assert all(i.startswith("demo-case-bracelets") for i in wide.ids)
