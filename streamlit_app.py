@@ -261,18 +261,6 @@ def _mark_cells(segment: str) -> str:
     return "".join(out)
 
 
-def answer_parts(text: str, disclaimer: str) -> tuple[str, list[str], str]:
-    """(answer, currency notes, disclaimer) of a rendered answer text."""
-    tail = ""
-    body = text.strip()
-    if body.endswith(disclaimer):
-        body, tail = body[: -len(disclaimer)].rstrip(), disclaimer
-    paras = [p for p in body.split("\n\n") if p.strip()]
-    notes = [p for p in paras if p.startswith("Note: source [")]
-    main = "\n\n".join(p for p in paras if not p.startswith("Note: source ["))
-    return main, notes, tail
-
-
 def _when(iso: str | None) -> str:
     """'2026-11-24T15:44:51+00:00' -> '2026-11-24 15:44 UTC' (unparseable values shown as they are)."""
     import datetime as dt
@@ -706,9 +694,8 @@ def render_answer(msg: dict, titles: dict[str, str]) -> None:
             )
         else:
             st.warning(w, icon=":material/warning:")
-    main, notes, disclaimer = answer_parts(ans.answer, DISCLAIMER)
     if ans.refused:
-        st.markdown(escape_markdown(main.split(" Closest topics I do cover:")[0]))
+        st.markdown(escape_markdown(ans.body()))
         if ans.suggestions:
             st.info(
                 "**Closest topics the corpus does cover:**\n\n" + "\n".join(f"- {escape_markdown(s)}" for s in ans.suggestions)
@@ -717,11 +704,10 @@ def render_answer(msg: dict, titles: dict[str, str]) -> None:
                 icon=":material/lightbulb:",
             )
     else:
-        st.markdown(escape_markdown(main))
-    for note in notes:
+        st.markdown(escape_markdown(ans.body()))
+    for note in ans.notes:
         st.warning(note, icon=":material/history:")
-    if disclaimer:
-        st.caption(disclaimer)
+    st.caption(DISCLAIMER)
     if ans.citations:
         render_sources(ans, titles)
     total = ans.timings_ms.get("total")

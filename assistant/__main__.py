@@ -63,9 +63,7 @@ def _ask(args) -> int:
             for w in ans.warnings:
                 print(f"warning: {w}", file=sys.stderr)
             print(f"Q: {ans.question}\n")
-            print(textwrap.fill(ans.body(), 100) if "\n" not in ans.body() else ans.body())
-            for note in ans.answer.split("\n\n")[1:]:
-                print("\n" + textwrap.fill(note, 100))
+            print("\n\n".join(textwrap.fill(p, 100) for p in ans.answer.split("\n\n")))
             if ans.citations:
                 print("\nSources:")
                 for c in ans.citations:

@@ -63,6 +63,9 @@ EVASION_REFUSAL = (
 )
 
 
+CITATION_FIELDS = ("marker", "id", "title", "instrument", "article", "source_url", "date", "text", "score")
+
+
 class QuestionError(ValueError):
     """The question cannot be answered as given (empty); the message says why."""
 
@@ -82,18 +85,15 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     retrieved: list[str] = field(default_factory=list)
     filters: str = "none"
-    body_text: str = ""  # the answer proper, without the currency note and disclaimer
+    body_text: str = ""  # the answer proper (for a refusal, its message), without notes and disclaimer
+    notes: list[str] = field(default_factory=list)  # currency notes on superseded sources
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         d = {
             "question": self.question,
             "answer": self.answer,
             "refused": self.refused,
-            "citations": [
-                {k: c.to_dict()[k] for k in ("marker", "id", "title", "instrument", "article", "source_url", "date", "text", "score")}
-                | ({} if not full else {k: v for k, v in c.to_dict().items()})
-                for c in self.citations
-            ],
+            "citations": [c.to_dict() if full else {k: getattr(c, k) for k in CITATION_FIELDS} for c in self.citations],
             "backend": self.backend,
             "timings_ms": self.timings_ms,
         }
@@ -105,14 +105,19 @@ class Answer:
                 invalid_markers=self.invalid_markers,
                 superseded=self.superseded,
                 suggestions=self.suggestions,
+                notes=self.notes,
                 retrieved=self.retrieved,
                 filters=self.filters,
             )
         return d
 
     def body(self) -> str:
-        """The answer without the trailing notes (currency note, disclaimer)."""
+        """The answer without the currency notes, suggestions and disclaimer that ``answer`` adds."""
         return self.body_text or self.answer.split("\n\n")[0]
+
+
+def suggestion_sentence(suggestions: list[str]) -> str:
+    return "Closest topics I do cover: " + "; ".join(suggestions) + "." if suggestions else ""
 
 
 class Assistant(Runnable):
@@ -245,16 +250,15 @@ class Assistant(Runnable):
             retrieved=[d.metadata.get("chunk_id", d.id) for d in docs],
             filters=prep["filters"].describe(),
             body_text=text,
+            notes=notes,
         )
 
-    def _refusal(self, prep, docs, backend, timings, warnings) -> Answer:
+    def _refusal(self, prep, docs, backend, timings, warnings, message: str = REFUSAL) -> Answer:
         sugg = self._suggestions(docs)
-        text = REFUSAL
-        if sugg:
-            text += " Closest topics I do cover: " + "; ".join(sugg) + "."
+        full = " ".join(x for x in (message, suggestion_sentence(sugg)) if x)
         return Answer(
             question=prep["question"],
-            answer=text + "\n\n" + DISCLAIMER,
+            answer=full + "\n\n" + DISCLAIMER,
             refused=True,
             citations=[],
             backend=backend,
@@ -264,23 +268,20 @@ class Assistant(Runnable):
             suggestions=sugg,
             retrieved=[d.metadata.get("chunk_id", d.id) for d in docs],
             filters=prep["filters"].describe(),
-            body_text=text,
+            body_text=message,
         )
 
     def _run(self, inp, stream: bool) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         prep = self._prepare(inp)
+        backend = self.answerer.name
+        if EVASION.search(prep["question"]):  # declined before any retrieval
+            timings = {"retrieve": 0.0, "answer": 0.0, "total": round((time.perf_counter() - t0) * 1000, 1)}
+            yield self._refusal(prep, [], backend, timings, list(prep["warnings"]), EVASION_REFUSAL)
+            return
         docs = self.retriever.search(prep["standalone"], k=self.settings.top_k, filters=prep["filters"])
         t1 = time.perf_counter()
         timings = {"retrieve": round((t1 - t0) * 1000, 1)}
-        backend = self.answerer.name
-        if EVASION.search(prep["question"]):
-            timings.update(answer=0.0, total=round((time.perf_counter() - t0) * 1000, 1))
-            ans = self._refusal(prep, [], backend, timings, list(prep["warnings"]))
-            ans.answer = EVASION_REFUSAL + "\n\n" + DISCLAIMER
-            ans.body_text = EVASION_REFUSAL
-            yield ans
-            return
         if not self._relevant(prep["standalone"], docs):
             timings.update(answer=0.0, total=round((time.perf_counter() - t0) * 1000, 1))
             yield self._refusal(prep, docs, backend, timings, list(prep["warnings"]))

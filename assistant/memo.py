@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.chain import DISCLAIMER, Answer
+from assistant.chain import DISCLAIMER, Answer, suggestion_sentence
 from assistant.citations import Citation, split_sentences
 
 Turn = tuple[str, Answer]
@@ -40,7 +40,6 @@ ACTION_WORDS = re.compile(
 )
 MAX_ITEMS = 6  # per list and turn: a memo lists the main points, the sources hold the rest
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\([a-z0-9]{1,3}\))\s+")
-_NOTE = re.compile(r"^Note: source \[\d+\]")
 
 
 @dataclass
@@ -99,28 +98,18 @@ def risks_and_actions(citations: Sequence[Citation], limit: int = MAX_ITEMS) -> 
     return risks, actions
 
 
-def _split_answer(answer: Answer) -> tuple[str, list[str]]:
-    """(answer text, currency notes): the disclaimer is dropped, it closes the memo instead."""
-    text = answer.answer.strip()
-    if text.endswith(DISCLAIMER):
-        text = text[: -len(DISCLAIMER)].rstrip()
-    # Runs of spaces left by hard-wrapped passages carry no meaning in a memo.
-    paras = [re.sub(r"[ \t]{2,}", " ", p.strip()) for p in text.split("\n\n") if p.strip()]
-    body = [p for p in paras if not _NOTE.match(p)]
-    notes = [p for p in paras if _NOTE.match(p)]
-    return "\n\n".join(body), notes
-
-
 def section(question: str, answer: Answer) -> MemoSection:
     """The memo content for one turn."""
-    body, notes = _split_answer(answer)
+    body = answer.body()
+    if answer.refused and answer.suggestions:
+        body += " " + suggestion_sentence(answer.suggestions)
     risks, actions = risks_and_actions(answer.citations) if not answer.refused else ([], [])
     return MemoSection(
         question=question or answer.question,
         short_answer=body,
         refused=answer.refused,
         citations=list(answer.citations),
-        notes=notes,
+        notes=list(answer.notes),
         suggestions=list(answer.suggestions),
         risks=risks,
         actions=actions,

@@ -24,10 +24,10 @@ def cite(marker: int, text: str, **kw) -> Citation:
     return Citation(marker=marker, **base)
 
 
-def answer(question: str, body: str, citations: list[Citation], **kw) -> Answer:
+def answer(question: str, body: str, citations: list[Citation], notes=(), **kw) -> Answer:
     return Answer(
-        question=question, answer=body + "\n\n" + DISCLAIMER, refused=False, citations=citations,
-        backend="extractive", timings_ms={"total": 1.0}, **kw,
+        question=question, answer="\n\n".join([body, *notes, DISCLAIMER]), refused=False, citations=citations,
+        backend="extractive", timings_ms={"total": 1.0}, body_text=body, notes=list(notes), **kw,
     )
 
 
@@ -40,9 +40,9 @@ C2 = cite(
 )
 ANSWER = answer(
     "How long is a recordation valid?",
-    "A recordation is valid for 10 years [1]. Infringing goods are confiscated [2].\n\n"
-    "Note: source [2] (Rules 2) is superseded; it was replaced by New Rules.",
+    "A recordation is valid for 10 years [1]. Infringing goods are confiscated [2].",
     [C1, C2],
+    notes=["Note: source [2] (Rules 2) is superseded; it was replaced by New Rules."],
 )
 
 
@@ -83,7 +83,7 @@ def test_empty_lists_say_none_identified():
 def test_refused_answer_memo_has_no_invented_basis():
     refused = Answer(
         question="Cake?", answer=REFUSAL + " Closest topics I do cover: Rules 1.\n\n" + DISCLAIMER, refused=True,
-        citations=[], backend="extractive", timings_ms={}, suggestions=["Rules 1"],
+        citations=[], backend="extractive", timings_ms={}, suggestions=["Rules 1"], body_text=REFUSAL,
     )
     md = memo_markdown([("Cake?", refused)], generated=WHEN)
     assert "Closest topics I do cover: Rules 1." in md
