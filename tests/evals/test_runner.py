@@ -69,3 +69,14 @@ def test_dataset_loads_and_is_well_formed():
     assert len(items) >= 60 and kinds.count("refuse") >= 10 and kinds.count("followup") >= 3
     assert len({i.id for i in items}) == len(items)
     json.dumps([i.__dict__ for i in items])
+
+
+def test_floor_failures_name_only_the_items_of_that_metric():
+    rows = [
+        score_item(item(id="a1"), answer("No.", [], refused=True)),  # false refusal
+        score_item(item(id="r1", kind="refuse", must_include=[], relevant_ids=[]), answer("RMB 26,000 [1].", [cite(1, "RMB 26,000.")])),
+        score_item(item(id="r2", kind="refuse", must_include=[], relevant_ids=[]), answer("No.", [], refused=True)),
+    ]
+    problems = {p.split(" =")[0]: p for p in check_floors(summarise(rows), rows)}
+    assert problems["refusal_accuracy"].endswith("items: ['r1']")
+    assert problems["false_refusal_rate"].endswith("items: ['a1']")
