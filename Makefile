@@ -7,23 +7,30 @@ PORT    ?= 8501
 ADDRESS ?= 127.0.0.1
 OBLIQA  ?= ../shared/obliqa
 
-.PHONY: install ingest run test test-fast eval bench lint clean
+.PHONY: install lock ingest run test test-fast eval bench lint clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements.lock pins, every file checked against its hash. torch is
+# pinned there as 2.13.0+cpu, the local CPU wheel (pip's find-links), never the CUDA build.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# torch first, pinned: the local CPU wheel, never the multi-GB CUDA build
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve the lock after changing a dependency in pyproject.toml.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --find-links /opt/wheels -o requirements.lock
 
 ingest: install
 	$(BIN)/python -m ingest
 
 # Ingests (incrementally) only when the corpus changed since the last good ingest, then serves.
 run: install
+	$(BIN)/python -m ingest --if-stale
 	$(BIN)/python -m assistant serve --address $(ADDRESS) --port $(PORT)
 
 test: install
@@ -41,7 +48,7 @@ bench: install
 	$(BIN)/python -m evals ingest-rate --docs $(OBLIQA)/StructuredRegulatoryDocuments
 
 lint: install
-	$(BIN)/ruff check assistant ingest evals tests streamlit_app.py pages
+	$(BIN)/ruff check assistant ingest evals app tests streamlit_app.py
 
 clean:
 	rm -rf data .pytest_cache

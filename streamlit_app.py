@@ -1,32 +1,29 @@
 """Web chat: cited answers on China Customs cross-border e-commerce and Customs IPR rules.
 
-The page only calls the chain (`assistant.chain.Assistant.stream`) and renders what comes
-back: no retrieval, ranking or prompt logic lives here. Around the chat it offers filters,
-the answer backend and its settings, document upload (indexed with `ingest.pipeline.run_ingest`),
-memo export (`assistant.memo`) and feedback (`assistant.feedback`).
+The page only renders: answers come from the chain (`assistant.chain.Assistant.stream`), uploads
+are checked and indexed by `ingest.uploads`, the document list and filter options come from
+`assistant.stores.catalog`, memos from `assistant.outputs.memo`, feedback goes to
+`assistant.outputs.feedback`, and pure rendering helpers live in `app.rendering`.
 
-The module can be imported without side effects (tests import its pure helpers);
 `streamlit run streamlit_app.py` executes it as ``__main__``: `run` sets up the navigation
-(this chat and ``pages/2_Evaluation.py``) and `main` renders the chat.
+(this chat and ``app/evaluation_page.py``) and `main` renders the chat.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import re
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from assistant.settings import Settings
-from ingest.splitter import CODE_FLAG, TOPIC_FLAG
+from app.rendering import MODE_LABELS, cache_key, highlight_used, humanize, status_label, when
+from assistant.config import Settings
+from assistant.text import escape_markdown, strip_markers
 
 APP_TITLE = "CBEC Compliance Assistant"
 STARTERS = (
@@ -35,266 +32,6 @@ STARTERS = (
     "What is the annual limit for cross-border e-commerce retail imports?",
     "How do I record my trademark with customs?",
 )
-# Formats a person uploads; JSONL (bulk records) stays a command-line format.
-UPLOAD_TYPES = ("pdf", "docx", "html", "htm", "md", "markdown", "txt")
-UPLOAD_DIR = "uploads"
-MODE_LABELS = {
-    "9610": "9610 · direct purchase import / general export",
-    "1210": "1210 · bonded import / special-region export",
-    "1239": "1239 · bonded import (non-pilot cities)",
-    "9710": "9710 · B2B direct export",
-    "9810": "9810 · export to overseas warehouse",
-}
-STATUS_LABELS = {"in_force": "in force", "superseded": "superseded"}
-
-
-# ---- pure helpers (no Streamlit calls; unit-testable) ---------------------------------------
-
-
-def humanize(value: str) -> str:
-    """'tax_notice' -> 'Tax notice'."""
-    text = value.replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else value
-
-
-def filter_options(metadatas: Iterable[dict]) -> dict[str, list[str]]:
-    """Doc types, mode codes and topics present in the index (read from the chunks' metadata).
-
-    Mode codes and topics are the boolean ``code_*`` / ``topic_*`` flags the splitter writes
-    for Chroma's ``where`` filters, so every option offered is one the filters can match.
-    """
-    doc_types: set[str] = set()
-    modes: set[str] = set()
-    topics: set[str] = set()
-    for m in metadatas:
-        if m.get("doc_type"):
-            doc_types.add(str(m["doc_type"]))
-        for k, v in m.items():
-            if v is not True:
-                continue
-            if k.startswith(CODE_FLAG):
-                modes.add(k[len(CODE_FLAG):])
-            elif k.startswith(TOPIC_FLAG):
-                topics.add(k[len(TOPIC_FLAG):])
-    return {"doc_types": sorted(doc_types), "mode_codes": sorted(modes), "topics": sorted(topics)}
-
-
-def documents_table(metadatas: Iterable[dict]) -> list[dict]:
-    """One row per indexed document (chunks grouped by ``doc_id``), sorted by type and title."""
-    docs: dict[str, dict] = {}
-    for m in metadatas:
-        doc_id = str(m.get("doc_id") or m.get("source") or "")
-        row = docs.get(doc_id)
-        if row is None:
-            row = docs[doc_id] = {
-                "title": str(m.get("title") or doc_id),
-                "doc_type": str(m.get("doc_type") or ""),
-                "date": str(m.get("date") or ""),
-                "status": STATUS_LABELS.get(str(m.get("status") or ""), str(m.get("status") or "")),
-                "source": str(m.get("source") or ""),
-                "source_url": str(m.get("source_url") or ""),
-                "chunks": 0,
-                "doc_id": doc_id,
-            }
-        row["chunks"] += 1
-    return sorted(docs.values(), key=lambda r: (r["doc_type"], r["title"].lower()))
-
-
-def cache_key(settings: Settings, index_version: str = "") -> str:
-    """What the cached `Assistant` depends on: every setting (the API key by hash) and the index version."""
-    public = settings.public_dict()
-    secret = hashlib.sha256(settings.llm_api_key.encode()).hexdigest()[:16] if settings.llm_api_key else ""
-    return json.dumps([public, secret, index_version], sort_keys=True, default=str)
-
-
-def escape_markdown(text: str) -> str:
-    """Keep Markdown, but stop "$" from starting a formula and "<" from opening an HTML tag."""
-    return re.sub(r"(?<!\\)\$", r"\\$", text).replace("<", "&lt;")
-
-
-_TOKEN = re.compile(r"\w+")
-_MARKER = re.compile(r"\s*\[\d{1,3}\]")
-_LINE_PREFIX = re.compile(r"[ \t]*(?:(?:[-*+•]|\d+[.)]|\([a-z0-9]{1,3}\))[ \t]+|#{1,6}[ \t]+|>[ \t]*)?")
-_SENT_END = re.compile(r"(?<=[.!?。])\s+|\n\s*\n|\n(?=[ \t]*(?:[-*+•|#]|\d+[.)]\s))")
-
-
-def strip_marker(sentence: str) -> str:
-    """A used sentence without its ``[n]`` marker(s)."""
-    return _MARKER.sub("", sentence).strip()
-
-
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
-def find_sentence(text: str, sentence: str, max_skip: int = 40) -> tuple[int, int] | None:
-    """Character span of ``sentence`` in ``text``, comparing words only.
-
-    The answer step cleans what it quotes (list bullets, Markdown emphasis, hard line breaks,
-    cross-references removed; long sentences cut), so the words are matched in order with up
-    to ``max_skip`` passage words skipped, and the last word may be cut short.
-    """
-    want = [t for t, _, _ in _tokens(strip_marker(sentence))]
-    have = _tokens(text)
-    if not want or not have:
-        return None
-    lead = min(3, len(want))
-    for i in range(len(have) - lead + 1):
-        if [t for t, _, _ in have[i : i + lead]] != want[:lead]:
-            continue
-        j, k, skipped, last = lead, i + lead, 0, i + lead - 1
-        while j < len(want) and k < len(have):
-            tok = have[k][0]
-            if tok == want[j] or (j == len(want) - 1 and tok.startswith(want[j])):
-                last, j = k, j + 1
-            else:
-                skipped += 1
-                if skipped > max_skip:
-                    break
-            k += 1
-        if j == len(want):
-            return have[i][1], have[last][2]
-    return None
-
-
-def _closest_sentence(text: str, sentence: str) -> tuple[int, int] | None:
-    """Span of the passage sentence sharing most words with ``sentence`` (for paraphrasing LLMs)."""
-    want = {t for t, _, _ in _tokens(strip_marker(sentence))}
-    if not want:
-        return None
-    best, best_score, start = None, 0.0, 0
-    bounds = [m.start() for m in _SENT_END.finditer(text)] + [len(text)]
-    for end in bounds:
-        got = {t for t, _, _ in _tokens(text[start:end])}
-        score = len(want & got) / max(1, len(want | got))
-        if score > best_score and text[start:end].strip():
-            best, best_score = (start, end), score
-        start = end
-    if best is None or best_score < 0.5:
-        return None
-    a, b = best
-    while a < b and text[a].isspace():
-        a += 1
-    return a, b
-
-
-def used_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
-    """Merged spans of the used sentences in the passage; exact word matches first, then closest sentence."""
-    spans = []
-    for s in sentences:
-        span = find_sentence(text, s) or _closest_sentence(text, s)
-        if span:
-            spans.append(span)
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for a, b in spans:
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
-
-
-def _widen(text: str, a: int, b: int) -> tuple[int, int]:
-    """Take in Markdown emphasis around a span and the sentence's closing punctuation."""
-    for mark in ("**", "__", "*", "_", "`"):
-        n = len(mark)
-        if text[a - n : a] == mark:
-            a -= n
-        if text[b : b + n] == mark:
-            b += n
-    while b < len(text) and text[b] in "%.!?;:)]\"'”’。":  # "0%." ends the sentence, not "0"
-        b += 1
-    return a, b
-
-
-def highlight_used(text: str, sentences: Sequence[str]) -> str:
-    """The passage as Markdown with the used sentences wrapped in ``<mark>``, line by line.
-
-    Marks never cross a line break, a list bullet or a table cell, so the Markdown structure
-    of the passage survives (render with ``unsafe_allow_html=True``).
-    """
-    spans = [_widen(text, a, b) for a, b in used_spans(text, sentences)]
-    out: list[str] = []
-    pos = 0
-    for a, b in spans:
-        if a < pos:
-            a = pos
-        out.append(escape_markdown(text[pos:a]))
-        out.append(_mark_lines(text, a, b))
-        pos = b
-    out.append(escape_markdown(text[pos:]))
-    return "".join(out)
-
-
-def _mark_lines(text: str, a: int, b: int) -> str:
-    parts: list[str] = []
-    pos = a
-    while pos < b:
-        nl = text.find("\n", pos, b)
-        end = b if nl == -1 else nl
-        line_start = text.rfind("\n", 0, pos) + 1
-        seg_a = pos
-        if seg_a == line_start or not text[line_start:seg_a].strip():
-            prefix = _LINE_PREFIX.match(text, line_start)
-            seg_a = max(seg_a, prefix.end() if prefix else seg_a)
-        parts.append(escape_markdown(text[pos:seg_a]))
-        parts.append(_mark_cells(text[seg_a:end]))
-        if nl != -1:
-            parts.append("\n")
-            pos = nl + 1
-        else:
-            pos = end
-    return "".join(parts)
-
-
-def _mark_cells(segment: str) -> str:
-    out = []
-    for i, cell in enumerate(segment.split("|")):
-        lead = len(cell) - len(cell.lstrip())
-        core = cell.strip()
-        trail = len(cell) - lead - len(core)
-        piece = escape_markdown(core)
-        if core:
-            piece = f"<mark>{piece}</mark>"
-        out.append(("|" if i else "") + cell[:lead] + piece + (cell[len(cell) - trail :] if trail else ""))
-    return "".join(out)
-
-
-def _when(iso: str | None) -> str:
-    """'2026-11-24T15:44:51+00:00' -> '2026-11-24 15:44 UTC' (unparseable values shown as they are)."""
-    import datetime as dt
-
-    try:
-        t = dt.datetime.fromisoformat(str(iso))
-    except ValueError:
-        return str(iso or "?")
-    if t.tzinfo is not None:
-        t = t.astimezone(dt.UTC)
-    return t.strftime("%Y-%m-%d %H:%M") + (" UTC" if t.tzinfo is not None else "")
-
-
-def safe_upload_name(name: str) -> str:
-    """A file name safe to write into the corpus: no folders, plain characters, lower-case extension."""
-    base = Path(name).name
-    stem, ext = Path(base).stem, Path(base).suffix.lower()
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
-    return f"{stem[:80]}{ext}"
-
-
-def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
-    """SHA-256 of every file the ingest would read -> its path relative to the corpus folder."""
-    from ingest.pipeline import discover
-
-    if not corpus_dir.is_dir():
-        return {}
-    out: dict[str, str] = {}
-    for p in discover(corpus_dir):
-        try:
-            out.setdefault(hashlib.sha256(p.read_bytes()).hexdigest(), p.relative_to(corpus_dir).as_posix())
-        except OSError:
-            continue
-    return out
 
 
 # ---- cached resources ------------------------------------------------------------------------
@@ -306,7 +43,7 @@ def load_assistant(key: str, _settings: Settings):
     from assistant.chain import Assistant
 
     assistant = Assistant.from_settings(_settings)
-    if assistant.retriever.lexical.ids:
+    if assistant.retriever.bm25_index.ids:
         # Load the embedding model in the background: the page renders at once and the first
         # question waits only for what is left of the load (`python -m assistant serve`
         # already started it when the server booted).
@@ -327,7 +64,7 @@ def _init_state(base: Settings) -> None:
     ss = st.session_state
     ss.setdefault("messages", [])
     ss.setdefault("upload_nonce", 0)
-    ss.setdefault("cfg_backend", base.backend)
+    ss.setdefault("cfg_backend", base.backend.value)
     ss.setdefault("cfg_top_k", max(1, min(20, base.top_k)))
     ss.setdefault("cfg_base_url", base.llm_base_url)
     ss.setdefault("cfg_model", base.llm_model)
@@ -363,15 +100,12 @@ def effective_settings(base: Settings) -> Settings:
 
 def get_assistant(settings: Settings):
     """(assistant, None) or (None, message saying what is wrong and what to do)."""
-    from assistant.store import StoreError
-    from ingest.pipeline import read_state
+    from assistant.stores.catalog import read_state
+    from assistant.stores.chroma import StoreError
 
+    state = read_state(settings)
     try:
-        state = read_state(settings) or {}
-    except (OSError, ValueError):
-        state = {}
-    try:
-        return load_assistant(cache_key(settings, str(state.get("last_ingest", ""))), settings), None
+        return load_assistant(cache_key(settings, state.last_ingest if state else ""), settings), None
     except StoreError as exc:
         return None, f"The document store cannot be opened. {exc}"
     except ValueError as exc:
@@ -392,7 +126,7 @@ def get_assistant(settings: Settings):
 
 
 def sidebar_backend(base: Settings) -> None:
-    from assistant.answerers import BACKENDS
+    from assistant.answering import BACKENDS
 
     with st.sidebar.expander("Answer backend", expanded=st.session_state["cfg_backend"] != "extractive"):
         st.selectbox(
@@ -427,7 +161,7 @@ def sidebar_backend(base: Settings) -> None:
 
 def sidebar_filters(box, options: dict[str, list[str]], enabled: bool):
     """Render the filter widgets; returns the `Filters` to pass to the chain."""
-    from assistant.retriever import Filters
+    from assistant.retrieval import Filters
 
     ss = st.session_state
     for key, opts in (("flt_doc_types", options["doc_types"]), ("flt_modes", options["mode_codes"]), ("flt_topics", options["topics"])):
@@ -458,29 +192,29 @@ def sidebar_filters(box, options: dict[str, list[str]], enabled: bool):
 
 
 def sidebar_status(box, settings: Settings, assistant) -> None:
-    from ingest.pipeline import read_state
+    from assistant.stores.catalog import read_state
 
     with box:
         st.subheader("Corpus")
-        try:
-            state = read_state(settings)
-        except (OSError, ValueError):
-            state = None
+        state = read_state(settings)
         if state:
             c1, c2 = st.columns(2)
-            c1.metric("Documents", state.get("documents", "?"))
-            c2.metric("Chunks", state.get("chunks", "?"))
+            c1.metric("Documents", state.documents)
+            c2.metric("Chunks", state.chunks)
             st.caption(
-                f"Last ingest {_when(state.get('last_ingest'))} · collection `{state.get('collection', settings.collection)}` "
-                f"· embedder `{state.get('embedder', settings.embedder)}`"
+                f"Last ingest {when(state.last_ingest)} · collection `{state.collection or settings.collection}` "
+                f"· embedder `{state.embedder or settings.embedder}`"
             )
         else:
             st.caption("No index yet: run `make ingest`, or add documents above.")
-        if assistant is not None and state and len(assistant.retriever.lexical.ids) != state.get("chunks"):
-            st.caption(f"The store holds {len(assistant.retriever.lexical.ids)} chunks.")
+        held = len(assistant.retriever.bm25_index.ids) if assistant is not None else 0
+        if assistant is not None and state and held != state.chunks:
+            st.caption(f"The store holds {held} chunks.")
 
 
 def sidebar_upload(box, settings: Settings, assistant) -> None:
+    from ingest.uploads import UPLOAD_DIR, UPLOAD_TYPES
+
     ss = st.session_state
     with box:
         st.subheader("Add documents")
@@ -494,103 +228,40 @@ def sidebar_upload(box, settings: Settings, assistant) -> None:
         )
         report = ss.get("upload_report")
         if report:
-            for line in report.get("ok", []):
+            for line in report.ok:
                 st.success(line)
-            for line in report.get("problems", []):
+            for line in report.problems:
                 st.error(line)
         if files and st.button(f"Index {len(files)} file(s)", type="primary", key="index_uploads"):
             ss["upload_report"] = index_uploads(files, settings, assistant)
-            if ss["upload_report"].get("indexed"):
+            if ss["upload_report"].indexed:
                 load_assistant.clear()  # the cached Assistant holds the old BM25 index and titles
             ss["upload_nonce"] += 1
             st.rerun()
 
 
-def index_uploads(files: Sequence, settings: Settings, assistant) -> dict:
-    """Check, save and index uploaded files; returns {"ok": [...], "problems": [...], "indexed": bool}."""
-    from ingest.loaders import LoadError, load_file
-    from ingest.pipeline import discover, run_ingest
+def index_uploads(files, settings: Settings, assistant):
+    """Hand the uploaded files to `ingest.uploads.index_uploads`, showing its progress."""
+    from ingest.uploads import Upload
+    from ingest.uploads import index_uploads as run_uploads
 
-    ok: list[str] = []
-    problems: list[str] = []
-    max_bytes = int(settings.max_file_mb * 1024 * 1024)
-    root = settings.corpus_dir
-    target = root / UPLOAD_DIR
     with st.status(f"Indexing {len(files)} file(s)…", expanded=True) as status:
         bar = st.progress(0.0, text="Checking files")
-        known = corpus_hashes(root)
-        taken = {p.stem.lower() for p in discover(root)} if root.is_dir() else set()
-        if assistant is not None:
-            taken |= {str(m.get("doc_id", "")).lower() for m in assistant.retriever.lexical.metadatas}
-        saved: dict[str, str] = {}  # corpus-relative path -> name as uploaded
-        for i, f in enumerate(files):
-            bar.progress(i / (len(files) + 1), text=f"Checking {f.name}")
-            data = f.getvalue()
-            ext = Path(f.name).suffix.lower().lstrip(".")
-            if ext not in UPLOAD_TYPES:
-                problems.append(f"{f.name}: unsupported file type .{ext}; use {', '.join(UPLOAD_TYPES)}.")
-                continue
-            if len(data) > max_bytes:
-                problems.append(f"{f.name}: {len(data) / 1e6:.1f} MB is over the {settings.max_file_mb:g} MB limit.")
-                continue
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in known:
-                problems.append(f"{f.name}: already in the corpus as `{known[digest]}` (same SHA-256); not added again.")
-                continue
-            name = safe_upload_name(f.name)
-            if Path(name).stem.lower() in taken:  # document ids come from file names; keep them unique
-                name = f"{Path(name).stem}-{digest[:8]}{Path(name).suffix}"
-            path = target / name
-            try:
-                target.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-                load_file(path, root, max_bytes)  # the loader's own check, before the index sees it
-            except LoadError as exc:
-                path.unlink(missing_ok=True)
-                problems.append(f"{f.name}: cannot be read ({exc}).")
-                continue
-            except OSError as exc:
-                path.unlink(missing_ok=True)
-                problems.append(f"{f.name}: could not be saved ({exc.strerror or exc}).")
-                continue
-            known[digest] = path.relative_to(root).as_posix()
-            taken.add(path.stem.lower())
-            saved[path.relative_to(root).as_posix()] = f.name
-        indexed = False
-        if saved:
-            bar.progress(len(files) / (len(files) + 1), text="Updating the index (new chunks are embedded)…")
-            embeddings = assistant.retriever.store.embeddings if assistant is not None else None
-            try:
-                with ingest_lock():
-                    report = run_ingest(settings, embeddings=embeddings)
-            except Exception as exc:
-                for rel in saved:
-                    (root / rel).unlink(missing_ok=True)
-                problems.append(
-                    f"Indexing failed ({exc.__class__.__name__}: {str(exc)[:300]}); the uploaded files were removed. "
-                    "Check the store (see the corpus status) and try again."
-                )
-            else:
-                indexed = True
-                failed = {fl.path: fl.reason for fl in report.failed}
-                for rel, original in saved.items():
-                    if rel in failed:
-                        (root / rel).unlink(missing_ok=True)  # a file the index refuses would fail every ingest
-                        problems.append(f"{original}: not indexed ({failed[rel]}).")
-                    else:
-                        ok.append(f"{original}: indexed as `{rel}`.")
-                ok.append(
-                    f"Index updated in {report.seconds:.1f} s: {report.added} chunk(s) added, "
-                    f"{report.updated} updated, {report.documents} documents in total."
-                )
-        bar.progress(1.0, text="Done")
-        state = "complete" if saved and indexed and not problems else ("error" if problems and not ok else "complete")
-        status.update(label="Upload finished" if not problems else "Upload finished with problems", state=state)
-    return {"ok": ok, "problems": problems, "indexed": indexed}
+        report = run_uploads(
+            [Upload(f.name, f.getvalue()) for f in files],
+            settings,
+            embeddings=assistant.retriever.store.embeddings if assistant is not None else None,
+            indexed_ids=[str(m.get("doc_id", "")) for m in assistant.retriever.bm25_index.metadatas] if assistant else (),
+            lock=ingest_lock(),
+            progress=lambda frac, text: bar.progress(frac, text=text),
+        )
+        state = "error" if report.problems and not report.ok else "complete"
+        status.update(label="Upload finished" if not report.problems else "Upload finished with problems", state=state)
+    return report
 
 
 def sidebar_export(box, turns: list) -> None:
-    from assistant.memo import memo_docx, memo_filename, memo_markdown
+    from assistant.outputs.memo import memo_docx, memo_filename, memo_markdown
 
     with box:
         st.subheader("Export")
@@ -619,7 +290,7 @@ def _find_message(msg_id: str) -> dict | None:
 
 def _save_feedback(msg_id: str) -> None:
     """Widget callback: store the rating (and comment) of one answer."""
-    from assistant.feedback import FeedbackStore
+    from assistant.outputs.feedback import FeedbackStore
 
     msg = _find_message(msg_id)
     rating = st.session_state.get(f"fb_{msg_id}")
@@ -654,7 +325,7 @@ def render_sources(ans, titles: dict[str, str]) -> None:
                 f"**Instrument:** {escape_markdown(c.instrument or c.title)}",
                 f"**Article:** {escape_markdown(c.article or '—')}",
                 f"**Date:** {c.date or 'not stated'}",
-                f"**Status:** {STATUS_LABELS.get(c.status, c.status)}",
+                f"**Status:** {status_label(c.status)}",
             ]
             if c.doc_type:
                 meta.append(f"**Type:** {humanize(c.doc_type)}")
@@ -668,7 +339,7 @@ def render_sources(ans, titles: dict[str, str]) -> None:
                 st.warning(
                     f"Superseded: this instrument was replaced by {repl}. Check the current rule.", icon=":material/history:"
                 )
-            used = [strip_marker(s) for s in c.used_sentences]
+            used = [strip_markers(s) for s in c.used_sentences]
             marked = highlight_used(c.text, used)
             if used and "<mark>" not in marked:
                 st.caption("Used in the answer (paraphrased): " + " ".join(f"“{escape_markdown(s)}”" for s in used))
@@ -678,14 +349,14 @@ def render_sources(ans, titles: dict[str, str]) -> None:
 def render_answer(msg: dict, titles: dict[str, str]) -> None:
     """One answer: warnings, text with [n] markers, notes, sources, feedback and memo buttons."""
     from assistant.chain import DISCLAIMER
-    from assistant.memo import memo_docx, memo_filename, memo_markdown
+    from assistant.outputs.memo import memo_docx, memo_filename, memo_markdown
 
     if msg.get("error"):
         st.error(msg["content"])
         return
     ans = msg["answer"]
     for w in ans.warnings:
-        if msg.get("fallback") and "backend failed" in w:
+        if w == ans.fallback_reason:
             st.error(
                 f"The **{msg['requested_backend']}** endpoint did not answer, so this answer was composed by the "
                 f"extractive backend. {w} Check the endpoint URL and model under **Answer backend** in the sidebar "
@@ -746,7 +417,7 @@ def _history(messages: list[dict]) -> list[dict]:
 def ask(question: str, assistant, settings: Settings, filters) -> None:
     """Stream one answer into the page and add the turn to the conversation."""
     from assistant.chain import Answer, QuestionError
-    from assistant.store import StoreError
+    from assistant.stores.chroma import StoreError
 
     messages = st.session_state["messages"]
     history = _history(messages)
@@ -791,7 +462,6 @@ def ask(question: str, assistant, settings: Settings, filters) -> None:
                 "id": uuid.uuid4().hex,
                 "settings": settings.public_dict(),
                 "requested_backend": settings.backend,
-                "fallback": settings.backend != "extractive" and ans.backend != settings.backend,
                 "seconds": round(time.perf_counter() - started, 2),
             }
         messages.append(msg)
@@ -814,13 +484,19 @@ def empty_state(ready: bool) -> None:
 
 
 def documents_panel(assistant) -> None:
-    rows = documents_table(assistant.retriever.lexical.metadatas)
+    from assistant.stores.catalog import documents
+
+    rows = [
+        {"title": r.title, "doc_type": r.doc_type, "date": r.date, "status": status_label(r.status),
+         "source": r.source, "source_url": r.source_url, "chunks": r.chunks}
+        for r in documents(assistant.retriever.bm25_index.metadatas)
+    ]
     with st.expander(f"Indexed documents ({len(rows)})", icon=":material/library_books:"):
         if not rows:
             st.caption("Nothing indexed yet.")
             return
         st.dataframe(
-            [{k: v for k, v in r.items() if k != "doc_id"} for r in rows],
+            rows,
             hide_index=True,
             column_config={
                 "title": st.column_config.TextColumn("Title", width="large"),
@@ -835,6 +511,8 @@ def documents_panel(assistant) -> None:
 
 
 def main() -> None:
+    from assistant.stores.catalog import filter_options
+
     st.set_page_config(page_title=APP_TITLE, page_icon="📦", layout="centered")
     try:
         base = Settings.from_env()
@@ -853,9 +531,9 @@ def main() -> None:
 
     settings = effective_settings(base)
     assistant, problem = get_assistant(settings)
-    empty_index = assistant is not None and not assistant.retriever.lexical.ids
+    empty_index = assistant is not None and not assistant.retriever.bm25_index.ids
     ready = assistant is not None and not empty_index
-    options = filter_options(assistant.retriever.lexical.metadatas) if assistant is not None else filter_options([])
+    options = filter_options(assistant.retriever.bm25_index.metadatas if assistant is not None else [])
     filters = sidebar_filters(filters_box, options, enabled=ready)
     sidebar_upload(upload_box, settings, assistant)
     sidebar_status(status_box, settings, assistant)
@@ -902,7 +580,7 @@ def run() -> None:
     st.navigation(
         [
             st.Page(main, title="Chat", icon=":material/chat:", default=True),
-            st.Page("pages/2_Evaluation.py", title="Evaluation", icon=":material/monitoring:"),
+            st.Page("app/evaluation_page.py", title="Evaluation", icon=":material/monitoring:"),
         ]
     ).run()
 

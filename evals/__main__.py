@@ -11,52 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from assistant.settings import Settings
-from evals import metrics as M
+from assistant.config import Settings
+from evals.floors import check_floors
+from evals.runner import DATASET
 
 HERE = Path(__file__).parent
-DATASET = HERE / "datasets" / "reference_qa.jsonl"
-# Floors CI holds the reference Q&A to (see tests/evals/test_reference_floors.py).
-FLOORS = {
-    "hit@5": 0.90,
-    "must_include": 0.65,
-    "citation_valid": 1.0,
-    "citation_support": 0.95,
-    "refusal_accuracy": 0.90,
-    "false_refusal_rate": 0.05,  # at most
-}
-
-
-AT_MOST = {"false_refusal_rate"}  # floors that are ceilings
-
-
-def _fell(metric: str, rows: list[dict]) -> list[str]:
-    """The items that pulled a metric down, measured the way `runner.summarise` measures it."""
-    scored = [r for r in rows if "metrics" in r]
-    if metric == "false_refusal_rate":
-        return [r["id"] for r in scored if r["kind"] != "refuse" and r["refused"]]
-    if metric == "refusal_accuracy":
-        return [r["id"] for r in scored if r["kind"] == "refuse" and not r["metrics"]["refusal_correct"]]
-    return [r["id"] for r in scored if r["metrics"].get(metric, 1.0) < 1.0]
-
-
-def check_floors(summary: dict, rows: list[dict]) -> list[str]:
-    """One line per metric past its floor, naming the items that fell."""
-    problems = []
-    for k, floor in FLOORS.items():
-        v = summary.get(k, math.nan)
-        bad = v > floor if k in AT_MOST else v < floor
-        if math.isnan(v) or bad:
-            problems.append(f"{k} = {v:.3f} (floor {'<=' if k in AT_MOST else '>='} {floor}); items: {_fell(k, rows)}")
-    return problems
-
-
 def cmd_run(args) -> int:
     from assistant.chain import Assistant
     from evals import report, runner
@@ -108,7 +71,7 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def cmd_retrieval(args) -> int:
-    from evals.retrieval import benchmark
+    from evals.benchmarks.retrieval import benchmark
 
     t = time.perf_counter()
     records = _jsonl(args.corpus)
@@ -119,8 +82,8 @@ def cmd_retrieval(args) -> int:
 
 
 def cmd_obliqa(args) -> int:
-    from evals.obliqa import load_passages, load_questions
-    from evals.retrieval import benchmark
+    from evals.benchmarks.obliqa import load_passages, load_questions
+    from evals.benchmarks.retrieval import benchmark
 
     t = time.perf_counter()
     records = load_passages(Path(args.docs))
@@ -136,72 +99,20 @@ def cmd_obliqa(args) -> int:
 
 
 def cmd_latency(args) -> int:
-    """Warm retrieval and extractive answer latency on the ObliQA index (~14k chunks)."""
-    from assistant import lexical
-    from assistant.answerers import ExtractiveAnswerer
-    from assistant.chain import Assistant
-    from assistant.retriever import Filters, HybridRetriever
-    from evals.obliqa import load_passages, load_questions
-    from evals.retrieval import prepare
+    from evals.benchmarks.latency import measure
+    from evals.benchmarks.obliqa import load_passages, load_questions
 
-    settings = Settings.from_env()
-    records = load_passages(Path(args.docs))
     questions = [q["question"] for q in load_questions(Path(args.questions))][: args.n]
-    with tempfile.TemporaryDirectory(prefix="cbec-latency-") as tmp:
-        bench, store, rep = prepare(records, settings, Path(tmp))
-        # A plain (uncached) embedder for queries, as in the product.
-        from assistant.embedder import make_embedder
-        from assistant.store import open_store
-
-        store = open_store(bench, make_embedder(bench))
-        lex = lexical.load_current(bench, store)
-        retriever = HybridRetriever(store=store, lexical=lex, settings=bench, filters=Filters(include_superseded=True),
-                                    k=bench.top_k)
-        assistant = Assistant(bench, retriever, ExtractiveAnswerer(bench.answer_sentences))
-        assistant.min_relevance = 0.0
-        retriever.search("warm up", k=bench.top_k)
-        ret, tot, ans = [], [], []
-        for q in questions:
-            t = time.perf_counter()
-            retriever.search(q, k=bench.top_k)
-            ret.append((time.perf_counter() - t) * 1000)
-            a = assistant.invoke(q)
-            tot.append(a.timings_ms["total"])
-            ans.append(a.timings_ms["answer"])
-        print(f"index: {rep.chunks} chunks; {len(questions)} questions")
-        print(f"retrieve       p50 {M.percentile(ret, 50):7.1f} ms   p95 {M.percentile(ret, 95):7.1f} ms")
-        print(f"answer step    p50 {M.percentile(ans, 50):7.1f} ms   p95 {M.percentile(ans, 95):7.1f} ms")
-        print(f"ask (total)    p50 {M.percentile(tot, 50):7.1f} ms   p95 {M.percentile(tot, 95):7.1f} ms")
+    measure(load_passages(Path(args.docs)), questions, Settings.from_env())
     return 0
 
 
 def cmd_ingest_rate(args) -> int:
-    """Ingest throughput against the embedder's raw encode rate on the same texts."""
-    from assistant.embedder import make_embedder
-    from evals.obliqa import load_passages
-    from ingest.loaders import SourceDocument
-    from ingest.pipeline import run_ingest
-    from ingest.splitter import split_document
+    from evals.benchmarks.ingest_rate import measure
+    from evals.benchmarks.obliqa import load_passages
 
-    settings = Settings.from_env()
     records = [r for r in load_passages(Path(args.docs)) if r["text"].strip()][: args.n]
-    emb = make_embedder(settings)
-    emb.embed_documents(["warm up"])
-    texts = []
-    for r in records:
-        doc = SourceDocument(r["id"], r["text"], "x.jsonl", r["metadata"], structured=False, record=True)
-        texts.extend(c.page_content for c in split_document(doc, settings.chunk_size, settings.chunk_overlap))
-    t = time.perf_counter()
-    emb.embed_documents(texts)
-    raw = len(texts) / (time.perf_counter() - t)
-    with tempfile.TemporaryDirectory(prefix="cbec-ingest-") as tmp:
-        corpus = Path(tmp) / "corpus"
-        corpus.mkdir()
-        (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records))
-        rep = run_ingest(settings.replace(data_dir=Path(tmp) / "data", collection="rate"), corpus=corpus, embeddings=emb)
-    rate = rep.embedded / rep.seconds
-    print(f"raw encode: {raw:.1f} chunks/s; ingest: {rate:.1f} chunks/s end to end "
-          f"({rep.embedded} chunks in {rep.seconds:.1f} s) = {rate / raw:.2f}x raw")
+    measure(records, Settings.from_env())
     return 0
 
 

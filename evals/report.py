@@ -102,7 +102,7 @@ def write(rows: list[dict], summary: dict, topics: dict, baseline: dict | None, 
     results = out / f"{name}.jsonl"
     with open(results, "w", encoding="utf-8") as fh:
         for r in rows:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
     summ = out / f"summary-{name}.json"
     summ.write_text(json.dumps({"summary": summary, "topics": topics}, indent=2))
     history = []
@@ -120,10 +120,10 @@ def write(rows: list[dict], summary: dict, topics: dict, baseline: dict | None, 
     lines += ["", "## Charts", ""] + [f"![{p.stem}]({p.name})" for p in pngs]
     lines += ["", "## Per topic", "", "| topic | items | pass rate |", "| --- | --- | --- |"]
     lines += [f"| {t} | {v['items']} | {v['pass_rate']:.2f} |" for t, v in topics.items()]
-    failed = [r for r in rows if not r.get("passed")]
+    failed = [r for r in rows if not r.passed]
     lines += ["", f"## Failures to inspect ({len(failed)})", ""]
     for r in failed:
-        lines.append(f"- **{r['id']}** ({r['kind']}, {r['topic']}): {r['question']}  \n  " + "; ".join(r.get("reasons", [])))
+        lines.append(f"- **{r.id}** ({r.kind}, {r.topic}): {r.question}  \n  " + "; ".join(r.reasons))
     report = out / f"report-{name}.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return {"results": results, "summary": summ, "report": report}

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.chain import Answer, Assistant, QuestionError
+from assistant.schema import doc_id_of
+from assistant.text import markers
 from evals import metrics as M
+
+DATASET = Path(__file__).parent / "datasets" / "reference_qa.jsonl"
 
 
 @dataclass
@@ -46,11 +49,39 @@ def load_dataset(path: Path) -> list[Item]:
     return items
 
 
+@dataclass
+class Row:
+    """One scored item: what was asked, what came back, every metric with the reasons it fell."""
+
+    id: str
+    kind: str
+    topic: str
+    question: str
+    passed: bool = False
+    refused: bool | None = None
+    answer: str = ""
+    error: str = ""
+    standalone_question: str = ""
+    citations: list[dict] = field(default_factory=list)
+    retrieved: list[str] = field(default_factory=list)
+    backend: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def scored(self) -> bool:
+        return not self.error
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 def _doc_ranking(retrieved: list[str], relevant: set[str]) -> list[str]:
     """Chunk ids -> the ids they match in ``relevant`` (chunk id or document id), deduplicated."""
     out: list[str] = []
     for cid in retrieved:
-        key = cid if cid in relevant else cid.split(":", 1)[0]
+        key = cid if cid in relevant else doc_id_of(cid)
         if key not in out:
             out.append(key)
     return out
@@ -61,12 +92,11 @@ def _present(group: list[str], text: str) -> bool:
     return any(alt.lower() in low for alt in group)
 
 
-def score_item(item: Item, ans: Answer | None, error: str = "") -> dict:
+def score_item(item: Item, ans: Answer | None, error: str = "") -> Row:
     """One result row: the answer, every metric with its reason."""
-    row: dict = {"id": item.id, "kind": item.kind, "topic": item.topic, "question": item.question}
     if ans is None:
-        row.update(error=error, refused=None, passed=False, reasons=[f"error: {error}"])
-        return row
+        return Row(item.id, item.kind, item.topic, item.question, error=error or "no answer",
+                   reasons=[f"error: {error}"])
     body = ans.body()
     rel = set(item.relevant_ids)
     ranked = _doc_ranking(ans.retrieved, rel)
@@ -86,11 +116,11 @@ def score_item(item: Item, ans: Answer | None, error: str = "") -> dict:
     if ans.refused != should_refuse:
         reasons.append("refused an answerable question" if ans.refused else "answered a question it should refuse")
     valid = not ans.invalid_markers and all(1 <= c.marker <= len(ans.citations) for c in ans.citations)
-    markers = [int(x) for x in re.findall(r"\[(\d{1,3})\]", body)]
-    valid = valid and all(1 <= x <= len(ans.citations) for x in markers)
+    found = markers(body)
+    valid = valid and all(1 <= x <= len(ans.citations) for x in found)
     m["citation_valid"] = float(valid)
     if not valid:
-        reasons.append(f"citation markers point at nothing: {ans.invalid_markers or markers}")
+        reasons.append(f"citation markers point at nothing: {ans.invalid_markers or found}")
     if not should_refuse and not ans.refused and item.must_include:
         hits = [g for g in item.must_include if _present(g, body)]
         m["must_include"] = len(hits) / len(item.must_include)
@@ -100,9 +130,11 @@ def score_item(item: Item, ans: Answer | None, error: str = "") -> dict:
         cited_text = " ".join(c.text for c in ans.citations)
         supported = [g for g in hits if _present(g, cited_text)]
         m["citation_support"] = len(supported) / len(hits) if hits else math.nan
-    row.update(
-        answer=ans.answer,
+    return Row(
+        item.id, item.kind, item.topic, item.question,
+        passed=not reasons,
         refused=ans.refused,
+        answer=ans.answer,
         standalone_question=ans.standalone_question,
         citations=[{"marker": c.marker, "id": c.id, "title": c.title, "article": c.article} for c in ans.citations],
         retrieved=ans.retrieved,
@@ -110,12 +142,10 @@ def score_item(item: Item, ans: Answer | None, error: str = "") -> dict:
         timings_ms=ans.timings_ms,
         metrics=m,
         reasons=reasons,
-        passed=not reasons,
     )
-    return row
 
 
-def run(assistant: Assistant, items: list[Item], progress=None) -> list[dict]:
+def run(assistant: Assistant, items: list[Item], progress=None) -> list[Row]:
     rows = []
     for i, item in enumerate(items):
         try:
@@ -128,18 +158,17 @@ def run(assistant: Assistant, items: list[Item], progress=None) -> list[dict]:
     return rows
 
 
-def summarise(rows: list[dict]) -> dict[str, float]:
+def summarise(rows: list[Row]) -> dict[str, float]:
     def col(name, kinds=None):
-        return [r["metrics"][name] for r in rows if "metrics" in r and name in r["metrics"]
-                and (kinds is None or r["kind"] in kinds)]
+        return [r.metrics[name] for r in rows if r.scored and name in r.metrics and (kinds is None or r.kind in kinds)]
 
-    answer_rows = [r for r in rows if r["kind"] in ("answer", "followup") and "metrics" in r]
-    refuse_rows = [r for r in rows if r["kind"] == "refuse" and "metrics" in r]
-    totals = [r["timings_ms"]["total"] for r in rows if "timings_ms" in r]
-    retrieves = [r["timings_ms"]["retrieve"] for r in rows if "timings_ms" in r]
+    answer_rows = [r for r in rows if r.kind in ("answer", "followup") and r.scored]
+    refuse_rows = [r for r in rows if r.kind == "refuse" and r.scored]
+    totals = [r.timings_ms["total"] for r in rows if r.timings_ms]
+    retrieves = [r.timings_ms["retrieve"] for r in rows if r.timings_ms]
     return {
         "items": len(rows),
-        "passed": sum(1 for r in rows if r.get("passed")),
+        "passed": sum(1 for r in rows if r.passed),
         "hit@5": M.mean(col("hit@5")),
         "recall@5": M.mean(col("recall@5")),
         "mrr": M.mean(col("mrr")),
@@ -147,17 +176,17 @@ def summarise(rows: list[dict]) -> dict[str, float]:
         "must_include": M.mean(col("must_include")),
         "citation_valid": M.mean(col("citation_valid")),
         "citation_support": M.mean(col("citation_support")),
-        "refusal_accuracy": M.mean([r["metrics"]["refusal_correct"] for r in refuse_rows]),
-        "false_refusal_rate": M.mean([float(r["refused"]) for r in answer_rows]),
+        "refusal_accuracy": M.mean([r.metrics["refusal_correct"] for r in refuse_rows]),
+        "false_refusal_rate": M.mean([float(bool(r.refused)) for r in answer_rows]),
         "latency_p50_ms": M.percentile(totals, 50),
         "latency_p95_ms": M.percentile(totals, 95),
         "retrieve_p50_ms": M.percentile(retrieves, 50),
     }
 
 
-def by_topic(rows: list[dict]) -> dict[str, dict[str, float]]:
+def by_topic(rows: list[Row]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
-    for topic in sorted({r["topic"] for r in rows}):
-        rs = [r for r in rows if r["topic"] == topic]
-        out[topic] = {"items": len(rs), "pass_rate": sum(1 for r in rs if r.get("passed")) / len(rs)}
+    for topic in sorted({r.topic for r in rows}):
+        rs = [r for r in rows if r.topic == topic]
+        out[topic] = {"items": len(rs), "pass_rate": sum(1 for r in rs if r.passed) / len(rs)}
     return out

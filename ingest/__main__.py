@@ -1,7 +1,8 @@
-"""`python -m ingest [--corpus PATH] [--rebuild] [--json]`: bring the index in step with the corpus.
+"""`python -m ingest [--corpus PATH] [--rebuild] [--if-stale] [--json]`: bring the index in step with the corpus.
 
-Exit status: 0 when every file loaded, 1 when some failed (the rest is ingested), 2 when
-the run itself could not happen (no corpus folder, store unreachable).
+Exit status: 0 when every file loaded (or, with --if-stale, nothing had changed), 1 when some
+files failed (the rest is ingested), 2 when the run itself could not happen (no corpus folder,
+store unreachable, a setting or an installed package missing).
 """
 
 from __future__ import annotations
@@ -11,19 +12,36 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.settings import Settings
-from assistant.store import StoreError
-from ingest.pipeline import run_ingest
+from assistant.config import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, help="corpus folder (default: CBEC_CORPUS_DIR or ./corpus)")
     ap.add_argument("--rebuild", action="store_true", help="drop the collection and index everything again")
+    ap.add_argument("--if-stale", action="store_true",
+                    help="do nothing when the corpus and the settings that shape the index are unchanged since the last good ingest")
     ap.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
     args = ap.parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"ingest: {exc}", file=sys.stderr)
+        return 2
+    if args.if_stale and not args.rebuild:
+        from ingest.state import is_current
+
+        # A stat of each file decides; an unchanged corpus costs no model, store or LangChain import.
+        if is_current(settings, args.corpus):
+            if not args.json:
+                print("ingest: the index is current; nothing to do")
+            return 0
+
+    from assistant.stores.chroma import StoreError
+    from ingest.converters import MissingDependencyError
+    from ingest.pipeline import run_ingest
+
     try:
         report = run_ingest(
             settings,
@@ -31,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             rebuild=args.rebuild,
             progress=not (args.quiet or args.json) and sys.stderr.isatty(),
         )
-    except (FileNotFoundError, StoreError) as exc:
+    except (FileNotFoundError, StoreError, MissingDependencyError) as exc:
         print(f"ingest: {exc}", file=sys.stderr)
         return 2
     if args.json:

@@ -21,12 +21,14 @@ from pathlib import Path
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from assistant import lexical
-from assistant.embedder import make_embedder
-from assistant.settings import Settings
-from assistant.store import make_client, open_store
-from ingest.loaders import LoadError, SourceDocument, load_file
+from assistant.config import Settings
+from assistant.embedders import make_embedder
+from assistant.retrieval import bm25
+from assistant.stores import catalog
+from assistant.stores.chroma import ChromaStore, drop_collection, make_client, open_store, store_label
+from ingest.converters import LoadError, MissingDependencyError, SourceDocument, load_file
 from ingest.splitter import split_document
+from ingest.state import corpus_fingerprint, discover
 
 
 @dataclass
@@ -79,18 +81,6 @@ class _TimedEmbeddings(Embeddings):
         return self.inner.embed_query(text)
 
 
-def discover(root: Path) -> list[Path]:
-    """All files under root, sorted, skipping hidden files and folders and README files."""
-    out = []
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            continue
-        if p.is_file() and p.name.lower() not in {"readme.md", "readme.txt"}:
-            out.append(p)
-    return out
-
-
 def record_manager(settings: Settings):
     from langchain_classic.indexes import SQLRecordManager
 
@@ -108,9 +98,8 @@ def _key(doc: Document) -> str:
     return f"{doc.metadata['chunk_id']}@{doc.metadata['content_hash']}"
 
 
-def _stored_chunks_of(store, source: str) -> list[Document]:
-    got = store._collection.get(where={"source": source}, include=["documents", "metadatas"])
-    return [Document(page_content=t, metadata=m) for t, m in zip(got["documents"], got["metadatas"], strict=True)]
+def _stored_chunks_of(store: ChromaStore, source: str) -> list[Document]:
+    return [Document(page_content=c.text, metadata=c.metadata) for c in store.chunks_of_source(source)]
 
 
 def load_corpus(
@@ -129,6 +118,8 @@ def load_corpus(
         except LoadError as exc:
             failures.append(Failure(rel, str(exc)))
             failed_sources.append(rel)
+        except MissingDependencyError:
+            raise  # a broken install, not a bad file: stop the run and name the package
         except Exception as exc:  # a loader bug must not stop the other files
             failures.append(Failure(rel, f"unexpected {exc.__class__.__name__}: {exc}"))
             failed_sources.append(rel)
@@ -165,10 +156,7 @@ def run_ingest(
     client = client or make_client(settings)
     rm = record_manager(settings)
     if rebuild:
-        try:
-            client.delete_collection(settings.collection)
-        except Exception:  # not there yet
-            pass
+        drop_collection(client, settings.collection)
         rm.delete_keys(rm.list_keys())
     store = open_store(settings, timed, client=client)
 
@@ -191,7 +179,7 @@ def run_ingest(
     result = index(
         stream,
         rm,
-        store,
+        store.vectorstore,
         # Large batches: the embedder sorts each batch by length, so bigger calls waste less on
         # padding (1,043 ObliQA chunks: 0.79x the raw encode rate at 256 per batch, 0.92x at 1,024).
         batch_size=max(32, settings.embed_batch_size * 16),
@@ -203,11 +191,12 @@ def run_ingest(
     new_keys = after - before
     updated = sum(1 for k in new_keys if k.rsplit("@", 1)[0] in before_ids)
     changed = bool(new_keys) or result["num_deleted"] or rebuild
-    idx_path = lexical.bm25_dir(settings)
+    idx_path = bm25.bm25_dir(settings)
     if changed or not (idx_path / "fingerprint").exists():
-        lexical.rebuild(settings, store)
+        bm25.rebuild(settings, store)
     # Only a run where every file loaded may vouch for the corpus: a failed file must be retried.
-    _write_state(settings, len(docs), len(chunks) + len(kept), corpus_fingerprint(root, settings) if not failures else "")
+    catalog.write_state(settings, len(docs), len(chunks) + len(kept),
+                        corpus_fingerprint(root, settings) if not failures else "")
 
     seconds = time.perf_counter() - started
     return IngestReport(
@@ -223,49 +212,5 @@ def run_ingest(
         embed_seconds=round(timed.seconds, 3),
         chunks_per_s=round(timed.texts / seconds, 1) if timed.texts else 0.0,
         collection=settings.collection,
-        store=f"{settings.chroma_host}:{settings.chroma_port}" if settings.server_mode else str(settings.data_dir),
+        store=store_label(settings),
     )
-
-
-def corpus_fingerprint(root: Path, settings: Settings) -> str:
-    """Changes whenever a corpus file or a setting that shapes the index changes."""
-    import hashlib
-
-    h = hashlib.sha1()
-    for p in discover(root):
-        st = p.stat()
-        h.update(f"{p.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    h.update(
-        f"{settings.embedder}|{settings.chunk_size}|{settings.chunk_overlap}|{settings.collection}|"
-        f"{settings.chroma_host}:{settings.chroma_port}|{settings.bm25_with_headings}".encode()
-    )
-    return h.hexdigest()
-
-
-def is_current(settings: Settings, corpus: Path | None = None) -> bool:
-    """True when the last ingest of this corpus succeeded and nothing changed since (no I/O beyond stat)."""
-    state = read_state(settings)
-    root = Path(corpus or settings.corpus_dir)
-    return bool(state and root.is_dir() and state.get("fingerprint") == corpus_fingerprint(root, settings))
-
-
-def _write_state(settings: Settings, documents: int, chunks: int, fingerprint: str = "") -> None:
-    import datetime as dt
-    import json
-
-    state = {
-        "fingerprint": fingerprint,
-        "documents": documents,
-        "chunks": chunks,
-        "last_ingest": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "collection": settings.collection,
-        "embedder": settings.embedder,
-    }
-    (settings.data_dir / f"ingest_state_{settings.collection}.json").write_text(json.dumps(state, indent=2))
-
-
-def read_state(settings: Settings) -> dict | None:
-    import json
-
-    p = settings.data_dir / f"ingest_state_{settings.collection}.json"
-    return json.loads(p.read_text()) if p.exists() else None

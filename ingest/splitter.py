@@ -15,15 +15,15 @@ pieces gets ``{id}#{n}``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ingest.loaders import SourceDocument
+from assistant.schema import content_hash
+from ingest.converters.base import SourceDocument
+from ingest.metadata import flat_metadata
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -34,9 +34,6 @@ ARTICLE_RE = re.compile(
 CN_ARTICLE_RE = re.compile(r"^\s*第([零〇一二三四五六七八九十百千两\d]+)条")
 SECTION_RE = re.compile(r"^\s*(?:Section\s+)?(\d+(?:\.\d+){0,4})\.?\s+(?:[—–-]\s+)?(?=[A-Z\u4e00-\u9fff])")
 CHAPTER_RE = re.compile(r"^\s*(?:Chapter|CHAPTER|Part|PART)\s+[\dIVXLC]+\b|^\s*第[零〇一二三四五六七八九十百千\d]+[章节编]")
-# Boolean metadata flags written for list fields, so Chroma's `where` can test membership.
-TOPIC_FLAG = "topic_"
-CODE_FLAG = "code_"
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -204,35 +201,9 @@ def _pieces(paragraphs: list[str], size: int, overlap: int) -> list[str]:
     return pieces
 
 
-def _flat_meta(doc: SourceDocument) -> dict:
-    """Document metadata in the shapes Chroma accepts (str/int/float/bool, no lists, no None)."""
-    meta: dict = {}
-    for key, value in doc.metadata.items():
-        if isinstance(value, list):
-            meta[key] = "," + ",".join(value) + "," if value else ""
-            prefix = {"topics": TOPIC_FLAG, "mode_codes": CODE_FLAG}.get(key)
-            if prefix:  # boolean flags let Chroma's `where` filter on membership
-                for v in value:
-                    meta[prefix + re.sub(r"\W", "_", v.lower())] = True
-        elif value is not None:
-            meta[key] = value
-    date = str(meta.get("issued") or meta.get("date") or "")
-    meta["date"] = date
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", date)
-    meta["date_num"] = int("".join(m.groups())) if m else 0
-    meta.setdefault("status", "in_force")
-    meta.setdefault("doc_type", "document")
-    return meta
-
-
-def content_hash(text: str, meta: dict) -> str:
-    payload = json.dumps([text, {k: meta[k] for k in sorted(meta) if k != "content_hash"}], default=str)
-    return hashlib.sha1(payload.encode()).hexdigest()[:16]
-
-
 def split_document(doc: SourceDocument, chunk_size: int = 1200, chunk_overlap: int = 150) -> list[Document]:
     """Split one loaded document into LangChain `Document` chunks with full citation metadata."""
-    base = _flat_meta(doc)
+    base = flat_metadata(doc.metadata)
     title = str(base.get("title", doc.doc_id))
     chunks: list[Document] = []
     counts: dict[str, int] = {}
@@ -265,9 +236,3 @@ def split_document(doc: SourceDocument, chunk_size: int = 1200, chunk_overlap: i
             meta["content_hash"] = content_hash(text, meta)
             chunks.append(Document(page_content=text, metadata=meta, id=chunk_id))
     return chunks
-
-
-def passage_text(page_content: str, metadata: dict) -> str:
-    """The passage itself, without the title/heading prefix that was embedded with it."""
-    off = metadata.get("body_offset")
-    return page_content[off:] if isinstance(off, int) and 0 <= off <= len(page_content) else page_content

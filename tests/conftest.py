@@ -3,12 +3,17 @@ marked `integration` or `browser`; the guard fails the test that tries."""
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
+from assistant.config import Settings
+from tests.support import free_port, stop
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -53,3 +58,33 @@ def real_assistant(real_settings):
     from assistant.chain import Assistant
 
     return Assistant.from_settings(real_settings)
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` server on a free loopback port, stopped after the test; yields the port."""
+    exe = Path(sys.executable).with_name("chroma")
+    exe = str(exe) if exe.exists() else shutil.which("chroma")
+    assert exe, "the chroma CLI is installed with chromadb"
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                assert proc.poll() is None, "chroma server exited at start"
+                time.sleep(0.3)
+        else:
+            pytest.fail("chroma server did not start within 60 s")
+        yield port
+    finally:
+        stop(proc, timeout=15)
+
+

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answerers import ExtractiveAnswerer
+from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.chain import Assistant
 from ingest.pipeline import run_ingest
 from tests.conftest import FIXTURES

@@ -1,8 +1,10 @@
 import pytest
 
-from assistant.answerers import NO_ANSWER, ExtractiveAnswerer, LLMAnswerer
+from assistant.answering import NO_ANSWER
+from assistant.answering.chat_models import LLMAnswerer
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.prompts import answer_messages
 from assistant.chain import DISCLAIMER, Answer, Assistant, QuestionError
-from assistant.prompts import answer_messages
 from tests.fakes import ScriptedChatModel
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from evals.__main__ import DATASET, FLOORS, check_floors
-from evals.runner import load_dataset, run, summarise
+from evals.floors import FLOORS, check_floors
+from evals.runner import DATASET, load_dataset, run, summarise
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -3,7 +3,7 @@ import json
 from assistant.chain import Answer
 from assistant.citations import Citation
 from evals import report
-from evals.__main__ import check_floors
+from evals.floors import check_floors
 from evals.runner import Item, load_dataset, score_item, summarise
 
 
@@ -25,23 +25,23 @@ def cite(n, text):
 
 def test_supported_answer_passes():
     row = score_item(item(), answer("The limit is RMB 26,000 a year [1].", [cite(1, "RMB 26,000 per year.")]))
-    assert row["passed"] and row["metrics"]["must_include"] == 1.0
-    assert row["metrics"]["citation_support"] == 1.0 and row["metrics"]["hit@5"] == 1.0
+    assert row.passed and row.metrics["must_include"] == 1.0
+    assert row.metrics["citation_support"] == 1.0 and row.metrics["hit@5"] == 1.0
 
 
 def test_unsupported_and_invalid_citations_fail_with_reasons():
     a = answer("The limit is RMB 26,000 [2].", [cite(1, "Something else entirely.")], retrieved=("other:x:0",))
     row = score_item(item(), a)
-    assert not row["passed"]
-    assert row["metrics"]["citation_valid"] == 0.0 and row["metrics"]["citation_support"] == 0.0
-    assert any("retrieval" in r for r in row["reasons"]) and any("point at nothing" in r for r in row["reasons"])
+    assert not row.passed
+    assert row.metrics["citation_valid"] == 0.0 and row.metrics["citation_support"] == 0.0
+    assert any("retrieval" in r for r in row.reasons) and any("point at nothing" in r for r in row.reasons)
 
 
 def test_refusal_scoring():
     refuse = item(kind="refuse", must_include=[], relevant_ids=[])
-    assert score_item(refuse, answer("I cannot.", [], refused=True))["passed"]
+    assert score_item(refuse, answer("I cannot.", [], refused=True)).passed
     row = score_item(item(), answer("I cannot.", [], refused=True))
-    assert "refused an answerable question" in row["reasons"]
+    assert "refused an answerable question" in row.reasons
 
 
 def test_summary_floors_and_report(tmp_path):
@@ -62,7 +62,7 @@ def test_summary_floors_and_report(tmp_path):
 
 
 def test_dataset_loads_and_is_well_formed():
-    from evals.__main__ import DATASET
+    from evals.runner import DATASET
 
     items = load_dataset(DATASET)
     kinds = [i.kind for i in items]

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embedder import make_embedder
-from assistant.store import open_store
+from assistant.embedders import make_embedder
+from assistant.stores.chroma import open_store
 from ingest.__main__ import main as ingest_main
 from ingest.pipeline import run_ingest
 from tests.conftest import FIXTURES
@@ -20,8 +20,7 @@ def corpus(tmp_path) -> Path:
 
 def stored_ids(settings):
     store = open_store(settings, make_embedder(settings))
-    got = store._collection.get(include=["metadatas"])
-    return sorted(m["chunk_id"] for m in got["metadatas"])
+    return sorted(c.chunk_id for c in store.iter_chunks())
 
 
 def test_first_run_adds_second_run_embeds_nothing(settings, corpus):
@@ -86,23 +85,23 @@ def test_cli_json_twice_and_exit_status(settings, corpus, capsys, monkeypatch):
 
 
 def test_bm25_index_follows_ingests(settings, corpus):
-    from assistant import lexical
+    from assistant.retrieval import bm25
 
     run_ingest(settings, corpus=corpus)
     store = open_store(settings, make_embedder(settings))
-    idx = lexical.load_current(settings, store)
+    idx = bm25.load_current(settings, store)
     top = idx.search("bracelets jewellery", 3)
     assert idx.metadatas[top[0][0]]["doc_id"] == "demo-case-bracelets"
     (corpus / "cases" / "demo-case-bracelets.md").unlink()
     run_ingest(settings, corpus=corpus)
-    idx = lexical.load_current(settings, store)
+    idx = bm25.load_current(settings, store)
     assert all(m["doc_id"] != "demo-case-bracelets" for m in idx.metadatas)
 
 
 def test_is_current_follows_the_corpus(settings, corpus):
     import os
 
-    from ingest.pipeline import is_current
+    from ingest.state import is_current
 
     assert not is_current(settings, corpus)  # never ingested
     run_ingest(settings, corpus=corpus)

@@ -1,5 +1,6 @@
-from ingest.loaders import SourceDocument, load_file
-from ingest.splitter import article_label, cn_numeral, passage_text, split_document
+from assistant.schema import passage_text
+from ingest.converters import SourceDocument, load_file
+from ingest.splitter import article_label, cn_numeral, split_document
 from tests.conftest import FIXTURES
 
 ROOT = FIXTURES / "corpus"

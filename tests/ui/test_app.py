@@ -18,13 +18,13 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from assistant.settings import PREFIX, Settings
+from assistant.config import PREFIX, Settings
 from ingest.pipeline import run_ingest
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
-EVAL_PAGE = str(ROOT / "pages" / "2_Evaluation.py")
+EVAL_PAGE = str(ROOT / "app" / "evaluation_page.py")
 TIMEOUT = 60
 LIMIT_Q = "What is the annual limit for cross-border e-commerce retail imports?"
 
@@ -343,40 +343,6 @@ def test_upload_checks_size_against_settings(indexed, monkeypatch):
     assert "over the 0.001 MB limit" in " ".join(e.value for e in at.error)
 
 
-# ---- pure helpers ------------------------------------------------------------------------------
-
-
-def test_highlight_survives_bullets_wrapping_and_emphasis():
-    from streamlit_app import highlight_used
-
-    text = (
-        "- **9810 export**: you ship in bulk to an overseas warehouse and deliver after each\n"
-        "  platform sale; you must file the model with customs (see gacc-2020-75).\n"
-        "- Other line costs $5."
-    )
-    used = ["9810 export: you ship in bulk to an overseas warehouse and deliver after each   platform sale; "
-            "you must file the model with customs [2]."]
-    out = highlight_used(text, used)
-    assert out.splitlines()[0] == "- <mark>**9810 export**: you ship in bulk to an overseas warehouse and deliver after each</mark>"
-    assert out.splitlines()[1] == "  <mark>platform sale; you must file the model with customs</mark> (see gacc-2020-75)."
-    assert out.splitlines()[2] == r"- Other line costs \$5."
-    assert highlight_used("No match here.", ["Something else entirely [1]."]) == "No match here."
-    assert highlight_used("Duty is 0%. VAT is 70%.", ["Duty is 0% [1]."]) == "<mark>Duty is 0%.</mark> VAT is 70%."
-
-
-def test_filter_options_and_documents_table():
-    from streamlit_app import documents_table, filter_options
-
-    metas = [
-        {"doc_id": "a", "title": "A", "doc_type": "law", "mode_codes": ",9610,", "code_9610": True, "topic_tax": True},
-        {"doc_id": "a", "title": "A", "doc_type": "law", "code_9610": True},
-        {"doc_id": "b", "title": "B", "doc_type": "case", "status": "superseded", "topic_cases": True},
-    ]
-    assert filter_options(metas) == {"doc_types": ["case", "law"], "mode_codes": ["9610"], "topics": ["cases", "tax"]}
-    rows = documents_table(metas)
-    assert [(r["title"], r["chunks"], r["status"]) for r in rows] == [("B", 1, "superseded"), ("A", 2, "")]
-
-
 # ---- evaluation page ---------------------------------------------------------------------------
 
 
@@ -392,7 +358,7 @@ def test_evaluation_page_empty_state(tmp_path, monkeypatch):
 
 
 def test_evaluation_page_shows_runs_topics_failures_and_feedback(tmp_path, monkeypatch):
-    from assistant.feedback import FeedbackStore
+    from assistant.outputs.feedback import FeedbackStore
 
     _env(monkeypatch, CBEC_DATA_DIR=str(tmp_path / "data"))
     res = tmp_path / "results"

@@ -1,0 +1,29 @@
+"""What every answer backend is: the `Answerer` protocol and the `Draft` it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.retrieval.types import Hit
+
+NO_ANSWER = "The sources I have do not answer this question."
+
+
+@dataclass
+class Draft:
+    """What a backend returns: answer text with [n] markers over the given passages."""
+
+    text: str
+    backend: str
+
+
+class Answerer(Protocol):
+    """Writes an answer to a question from numbered passages, citing them as ``[n]``."""
+
+    name: str
+
+    def answer(self, question: str, passages: list[Hit]) -> Draft: ...
+
+    def stream(self, question: str, passages: list[Hit]) -> Iterator[str]: ...

@@ -1,0 +1,115 @@
+"""Citations: numbered sources in, `[n]` markers out, every marker checked.
+
+A marker must point at one of the passages given to the answer step. Out-of-range
+markers are reported and their sentences dropped; sentences with no marker are flagged
+(the extractive backend never produces one; an LLM might).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from assistant.retrieval.types import Hit
+from assistant.text import MARKER, split_sentences
+
+
+@dataclass
+class Citation:
+    marker: int
+    id: str
+    title: str
+    instrument: str
+    article: str
+    source_url: str
+    date: str
+    text: str
+    score: float
+    doc_type: str = ""
+    status: str = "in_force"
+    superseded_by: str = ""
+    doc_id: str = ""
+    heading_path: str = ""
+    used_sentences: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def label(self) -> str:
+        """"Title, Article 16 (instrument, date)" for source lists and memos."""
+        art = f", {self.article}" if self.article and self.article != "Overview" else ""
+        inst = self.instrument if self.instrument and self.instrument != self.title else ""
+        extra = "; ".join(x for x in (inst, self.date) if x)
+        return f"{self.title}{art}" + (f" ({extra})" if extra else "")
+
+
+def citation_from(marker: int, hit: Hit) -> Citation:
+    m = hit.metadata
+    return Citation(
+        marker=marker,
+        id=hit.chunk_id,
+        title=str(m.get("title", "")),
+        instrument=str(m.get("instrument", "")),
+        article=str(m.get("article", "")),
+        source_url=str(m.get("source_url", "")),
+        date=str(m.get("date", "")),
+        text=hit.passage,
+        score=float(hit.score or 0.0),
+        doc_type=str(m.get("doc_type", "")),
+        status=str(m.get("status", "in_force")),
+        superseded_by=str(m.get("superseded_by", "")),
+        doc_id=str(m.get("doc_id", "")),
+        heading_path=str(m.get("heading_path", "")),
+    )
+
+
+@dataclass
+class CitationCheck:
+    text: str  # the answer with bad sentences removed
+    cited: list[int]  # valid markers, in order of first use
+    invalid_markers: list[int]
+    uncited_sentences: list[str]
+    dropped_sentences: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.invalid_markers and not self.uncited_sentences
+
+
+def check(answer: str, n_sources: int, drop_uncited: bool = False) -> CitationCheck:
+    """Validate the ``[n]`` markers of an answer against ``n_sources`` numbered passages."""
+    kept: list[str] = []
+    cited: list[int] = []
+    invalid: list[int] = []
+    uncited: list[str] = []
+    dropped: list[str] = []
+    for para in answer.split("\n"):
+        out_sents = []
+        for sent in split_sentences(para):
+            nums = [int(x) for x in MARKER.findall(sent)]
+            bad = [n for n in nums if not 1 <= n <= n_sources]
+            good = [n for n in nums if 1 <= n <= n_sources]
+            invalid.extend(bad)
+            if bad and not good:
+                dropped.append(sent)
+                continue
+            if bad:
+                for n in bad:
+                    sent = sent.replace(f"[{n}]", "")
+            if not nums:
+                uncited.append(sent)
+                if drop_uncited:
+                    dropped.append(sent)
+                    continue
+            for n in good:
+                if n not in cited:
+                    cited.append(n)
+            out_sents.append(sent)
+        if out_sents:
+            kept.append(" ".join(out_sents))
+    return CitationCheck("\n".join(kept).strip(), cited, invalid, uncited, dropped)
+
+
+def renumber(text: str, cited: list[int]) -> tuple[str, dict[int, int]]:
+    """Markers renumbered 1..m in order of first use, so the citations shown are dense."""
+    mapping = {old: new for new, old in enumerate(cited, 1)}
+    return MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", text), mapping

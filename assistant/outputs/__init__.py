@@ -1,0 +1,1 @@
+"""What leaves the chat: consultant memos (`memo`) and answer feedback (`feedback`)."""

@@ -1,0 +1,241 @@
+"""Draft consultant memos from answered questions, in Markdown and DOCX.
+
+A memo is built from ``(question, Answer)`` turns and says nothing the answer and its cited
+passages do not say: the short answer is the answer text, the legal basis is the citation
+metadata, and "risks" and "recommended actions" are sentences copied from the cited passages,
+picked by fixed word lists (see `RISK_WORDS`, `ACTION_WORDS`) and tagged with their ``[n]``.
+When no sentence qualifies the memo says so instead of inventing one.
+
+Pure functions: no Streamlit, no I/O. `memo_markdown` and `memo_docx` render the same
+`MemoSection` data, so the two formats cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.chain import DISCLAIMER, Answer, suggestion_sentence
+from assistant.citations import Citation
+from assistant.text import plain, split_sentences
+
+Turn = tuple[str, Answer]
+
+NONE_FOUND = "None identified in the cited sources."
+NOT_LEGAL_ADVICE = (
+    "Draft for review by a qualified adviser. " + DISCLAIMER + " Check each source at its address "
+    "before relying on it; rules change and a cited instrument may have been amended."
+)
+# Sentences of cited passages that name a consequence are risks; sentences that tell someone
+# to do something are actions. A sentence that does both is listed once, as a risk.
+RISK_WORDS = re.compile(
+    r"\b(penalt(?:y|ies)|penalis\w*|penaliz\w*|fines?|fined|confiscat\w*|liab(?:le|ility|ilities)|"
+    r"sanction\w*|seiz\w*|criminal\w*|prosecut\w*|forfeit\w*|revok\w*|revocation|punish\w*)\b",
+    re.I,
+)
+ACTION_WORDS = re.compile(
+    r"\b(must|should|shall|need(?:s)? to|required to|apply|file|check|submit|register|declare)\b", re.I
+)
+MAX_ITEMS = 6  # per list and turn: a memo lists the main points, the sources hold the rest
+
+
+@dataclass
+class Point:
+    """One risk or action: a sentence copied from cited passage ``marker``."""
+
+    marker: int
+    text: str
+
+
+@dataclass
+class MemoSection:
+    """Everything one question contributes to a memo."""
+
+    question: str
+    short_answer: str
+    refused: bool
+    citations: list[Citation]
+    notes: list[str] = field(default_factory=list)  # currency notes (superseded sources)
+    suggestions: list[str] = field(default_factory=list)
+    risks: list[Point] = field(default_factory=list)
+    actions: list[Point] = field(default_factory=list)
+
+
+def _usable(sentence: str) -> bool:
+    # Headings, table rows and lead-ins ending in ":" do not stand alone in a memo.
+    return len(sentence) >= 25 and not sentence.startswith(("#", "|", "---")) and not sentence.endswith(":")
+
+
+def risks_and_actions(citations: Sequence[Citation], limit: int = MAX_ITEMS) -> tuple[list[Point], list[Point]]:
+    """Risk and action sentences of the cited passages, in citation order, without duplicates."""
+    risks: list[Point] = []
+    actions: list[Point] = []
+    seen: set[str] = set()
+    for c in sorted(citations, key=lambda c: c.marker):
+        for raw in split_sentences(c.text):
+            s = plain(raw)
+            key = s.lower()
+            if not _usable(s) or key in seen:
+                continue
+            if RISK_WORDS.search(s):
+                seen.add(key)
+                if len(risks) < limit:
+                    risks.append(Point(c.marker, s))
+            elif ACTION_WORDS.search(s):
+                seen.add(key)
+                if len(actions) < limit:
+                    actions.append(Point(c.marker, s))
+    return risks, actions
+
+
+def section(question: str, answer: Answer) -> MemoSection:
+    """The memo content for one turn."""
+    body = answer.body()
+    if answer.refused and answer.suggestions:
+        body += " " + suggestion_sentence(answer.suggestions)
+    risks, actions = risks_and_actions(answer.citations) if not answer.refused else ([], [])
+    return MemoSection(
+        question=question or answer.question,
+        short_answer=body,
+        refused=answer.refused,
+        citations=list(answer.citations),
+        notes=list(answer.notes),
+        suggestions=list(answer.suggestions),
+        risks=risks,
+        actions=actions,
+    )
+
+
+def basis_line(c: Citation) -> str:
+    """'[n] Instrument, Article 5 (2018-11-28; superseded) - Title - address' for the legal basis."""
+    inst = c.instrument or c.title
+    art = f", {c.article}" if c.article and c.article != "Overview" else ""
+    extra = [x for x in (c.date, c.doc_type.replace("_", " ") if c.doc_type else "") if x]
+    if c.status == "superseded":
+        extra.append("superseded" + (f" by {c.superseded_by}" if c.superseded_by else ""))
+    out = f"[{c.marker}] {inst}{art}"
+    if extra:
+        out += f" ({'; '.join(extra)})"
+    if c.title and c.title != inst:
+        out += f" - {c.title}"
+    return out + f" - {c.source_url or 'no source address recorded'}"
+
+
+def _title(turns: Sequence[Turn]) -> str:
+    return "Draft compliance memo" if len(turns) != 1 else f"Draft compliance memo: {turns[0][0]}"
+
+
+def _stamp(generated: dt.datetime | None) -> str:
+    when = generated or dt.datetime.now(dt.UTC)
+    return when.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def _md_escape(text: str) -> str:
+    # "$" would start a formula in many Markdown viewers; "<" an HTML tag.
+    return text.replace("$", r"\$").replace("<", "&lt;")
+
+
+def memo_markdown(turns: Sequence[Turn], generated: dt.datetime | None = None) -> str:
+    """The turns as a Markdown memo: per question its short answer, legal basis, risks, actions, sources."""
+    sections = [section(q, a) for q, a in turns]
+    backends = sorted({a.backend for _, a in turns})
+    lines = [f"# {_md_escape(_title(turns))}", ""]
+    lines.append(
+        f"_Prepared {_stamp(generated)} by the CBEC Compliance Assistant"
+        + (f" (answer backend: {', '.join(backends)})" if backends else "")
+        + ". Draft - not legal advice._"
+    )
+    lines.append("")
+    if not sections:
+        lines += ["No questions answered yet.", ""]
+    for i, s in enumerate(sections, 1):
+        head = f"## {i}. " if len(sections) > 1 else "## "
+        lines += [f"{head}{_md_escape(s.question)}", ""]
+        lines += ["### Question", "", _md_escape(s.question), ""]
+        lines += ["### Short answer", "", _md_escape(s.short_answer), ""]
+        lines += ["### Legal basis", ""]
+        lines += [f"- {_md_escape(basis_line(c))}" for c in s.citations] or [f"- {NONE_FOUND}"]
+        lines += [f"- {_md_escape(n)}" for n in s.notes]
+        lines.append("")
+        lines += ["### Risks", ""]
+        lines += [f"- {_md_escape(p.text)} [{p.marker}]" for p in s.risks] or [f"- {NONE_FOUND}"]
+        lines.append("")
+        lines += ["### Recommended actions", ""]
+        lines += [f"- {_md_escape(p.text)} [{p.marker}]" for p in s.actions] or [f"- {NONE_FOUND}"]
+        lines.append("")
+        lines += ["### Sources", ""]
+        if s.citations:
+            for c in s.citations:
+                url = f" <{c.source_url}>" if c.source_url else ""
+                flag = " **(superseded)**" if c.status == "superseded" else ""
+                lines.append(f"{c.marker}. {_md_escape(c.label())}{flag}{url}")
+        else:
+            lines.append(NONE_FOUND)
+        lines.append("")
+    lines += ["---", "", f"**Not legal advice.** {NOT_LEGAL_ADVICE}", ""]
+    return "\n".join(lines)
+
+
+def memo_docx(turns: Sequence[Turn], generated: dt.datetime | None = None) -> bytes:
+    """The same memo as a Word document (python-docx), returned as bytes."""
+    import docx
+
+    sections = [section(q, a) for q, a in turns]
+    backends = sorted({a.backend for _, a in turns})
+    doc = docx.Document()
+    doc.core_properties.title = _title(turns)
+    doc.core_properties.author = "CBEC Compliance Assistant (draft)"
+    doc.add_heading(_title(turns), level=0)
+    intro = doc.add_paragraph()
+    intro.add_run(
+        f"Prepared {_stamp(generated)} by the CBEC Compliance Assistant"
+        + (f" (answer backend: {', '.join(backends)})" if backends else "")
+        + ". Draft - not legal advice."
+    ).italic = True
+    if not sections:
+        doc.add_paragraph("No questions answered yet.")
+
+    def bullets(items: list[str]) -> None:
+        for item in items:
+            doc.add_paragraph(item, style="List Bullet")
+
+    for i, s in enumerate(sections, 1):
+        doc.add_heading((f"{i}. " if len(sections) > 1 else "") + s.question, level=1)
+        doc.add_heading("Question", level=2)
+        doc.add_paragraph(s.question)
+        doc.add_heading("Short answer", level=2)
+        for para in s.short_answer.split("\n\n"):
+            doc.add_paragraph(para)
+        doc.add_heading("Legal basis", level=2)
+        bullets([basis_line(c) for c in s.citations] or [NONE_FOUND])
+        bullets(s.notes)
+        doc.add_heading("Risks", level=2)
+        bullets([f"{p.text} [{p.marker}]" for p in s.risks] or [NONE_FOUND])
+        doc.add_heading("Recommended actions", level=2)
+        bullets([f"{p.text} [{p.marker}]" for p in s.actions] or [NONE_FOUND])
+        doc.add_heading("Sources", level=2)
+        if s.citations:
+            for c in s.citations:
+                flag = " (superseded)" if c.status == "superseded" else ""
+                url = f" {c.source_url}" if c.source_url else ""
+                doc.add_paragraph(f"[{c.marker}] {c.label()}{flag}{url}", style="List Bullet")
+        else:
+            doc.add_paragraph(NONE_FOUND)
+    doc.add_heading("Not legal advice", level=2)
+    doc.add_paragraph(NOT_LEGAL_ADVICE)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def memo_filename(turns: Sequence[Turn], ext: str) -> str:
+    """A file name like ``memo-annual-limit-for-cbec-imports.md`` (conversation memos: ``memo-conversation``)."""
+    if len(turns) == 1:
+        words = re.findall(r"[a-z0-9]+", turns[0][0].lower())[:8]
+        stem = "memo-" + ("-".join(words) or "answer")
+    else:
+        stem = "memo-conversation"
+    return f"{stem}.{ext.lstrip('.')}"

@@ -1,0 +1,1 @@
+"""Storage roles: the vector store (`chroma`) and what the index holds (`catalog`)."""

@@ -1,0 +1,97 @@
+"""The text rules, each in one place: sentences, list bullets, ``[n]`` markers, terms, escaping.
+
+Used by the answer step, the citation checks, the memo, the UI's highlighting and the evals,
+so that "what is a sentence" or "what is a citation marker" cannot differ between them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A citation marker is [n] with a small n; "[2018]" in "Cai Guan Shui [2018] No. 49" is a
+# document-number year, not a marker.
+MARKER = re.compile(r"\[(\d{1,3})\]")
+_MARKER_WITH_SPACE = re.compile(r"\s*\[\d{1,3}\]")
+
+_SENT = re.compile(r"(?<=[.!?。])\s+(?=[A-Z0-9\"'(\[“‘])|\n+")
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = re.compile(
+    r"(?:\b(?:No|Nos|Art|Arts|Para|para|e\.g|i\.e|etc|Co|Ltd|Inc|vs|cf|approx|Dec|Mr|Ms|Dr|St|Sept|Oct|Nov|Jan|Feb|Mar|Apr|Jun|Jul|Aug)|\b[A-Z])\.$"
+)
+# Hard-wrapped lines inside a paragraph (not list items, table rows, headings or blank lines).
+_WRAP = re.compile(r"[ \t]*(?<!\n)\n(?![ \t]*(?:[-*•|#>]|\d+[.)]\s|\([a-z0-9]{1,3}\)\s|\n))[ \t]*")
+# A list bullet or numbering at the start of a line: "- ", "* ", "• ", "1. ", "2) ", "(a) ".
+BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\([a-z0-9]{1,3}\))\s+")
+
+_WORD = re.compile(r"[a-z0-9\u4e00-\u9fff]+(?:[.,][0-9]+)*")
+STOP = frozenset(
+    """a an the of to in on for and or is are was were be been by with as at from that this these those it its
+    what which who whom how when where why do does did can could may might must shall should will would i my
+    me we our you your he she they them their there here if then than so not no any all about into under over
+    per up out more most some such only also other own same very just have has had get got tell explain please
+    i'm im there's let know need want""".split()
+)
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines of a paragraph; keep list items, table rows and blank lines."""
+    return _WRAP.sub(" ", text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and list lines; a stop after "No.", "Art.", "e.g." and the like does not split."""
+    out: list[str] = []
+    for part in _SENT.split(unwrap(text)):
+        part = part.strip() if part else ""
+        if not part:
+            continue
+        if out and _ABBREV.search(out[-1]) and "\n" not in out[-1]:
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def strip_bullet(line: str) -> str:
+    """A list line without its bullet or numbering."""
+    return BULLET.sub("", line)
+
+
+def plain(sentence: str) -> str:
+    """A passage sentence as plain prose: no bullet, no Markdown emphasis or code marks, one line."""
+    s = strip_bullet(sentence).replace("**", "").replace("__", "").replace("`", "")
+    return " ".join(s.split())
+
+
+def strip_markers(text: str) -> str:
+    """Text without its ``[n]`` citation markers."""
+    return _MARKER_WITH_SPACE.sub("", text).strip()
+
+
+def markers(text: str) -> list[int]:
+    """The ``[n]`` markers of a text, in order."""
+    return [int(x) for x in MARKER.findall(text)]
+
+
+def neutralise_markers(text: str) -> str:
+    """Passage text in which ``[n]`` cannot be read as a citation marker ("[1]" -> "(1)")."""
+    return MARKER.sub(r"(\1)", text)
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased content words with a light suffix strip, so "limits" meets "limit"."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        if w in STOP or len(w) < 2:
+            continue
+        for suf in ("ies", "es", "s"):
+            if len(w) > 4 and w.endswith(suf) and not w.endswith("ss"):
+                w = w[: -len(suf)] + ("y" if suf == "ies" else "")
+                break
+        out.append(w)
+    return out
+
+
+def escape_markdown(text: str) -> str:
+    """Keep Markdown, but stop "$" from starting a formula and "<" from opening an HTML tag."""
+    return re.sub(r"(?<!\\)\$", r"\\$", text).replace("<", "&lt;")

@@ -1,0 +1,96 @@
+"""Retrieval benchmark on any corpus given as JSONL records, through the normal pipeline.
+
+The corpus is ingested by `ingest.pipeline.run_ingest` into its own collection in a
+temporary folder (embeddings cached across runs in the main data folder), then every
+question is answered by the dense arm, the BM25 arm and the fused retriever, each
+measured with the same metrics. Split records (``id#n``) count as their record.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.embedders import CachedEmbeddings, make_embedder
+from assistant.retrieval import Filters, HybridRetriever, build_retriever
+from evals.metrics import retrieval_summary
+from ingest.pipeline import run_ingest
+
+ARMS = {"bm25": {"dense_weight": 0.0}, "dense": {"bm25_weight": 0.0}, "fused": {}}
+
+
+def record_id(chunk_id: str) -> str:
+    return chunk_id.split("#", 1)[0]
+
+
+def dedupe(ids, k: int) -> list[str]:
+    out: list[str] = []
+    for i in ids:
+        r = record_id(i)
+        if r not in out:
+            out.append(r)
+            if len(out) == k:
+                break
+    return out
+
+
+def prepare(records: list[dict], settings: Settings, workdir: Path, log=print):
+    """Ingest the records into a fresh collection under workdir; returns (settings, retriever, report).
+
+    The retriever searches every chunk (superseded ones too) with the cached embedder.
+    """
+    corpus = workdir / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    with open(corpus / "corpus.jsonl", "w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    cache = CachedEmbeddings(make_embedder(settings), settings.data_dir / "cache" / "embeddings.sqlite")
+    bench = settings.replace(data_dir=workdir / "data", collection="bench", max_file_mb=1e4)
+    t = time.perf_counter()
+    report = run_ingest(bench, corpus=corpus, embeddings=cache, progress=False)
+    log(f"ingested {report.documents} records as {report.chunks} chunks in {time.perf_counter() - t:.1f} s "
+        f"({len(report.failed)} reported)")
+    return bench, build_retriever(bench, embeddings=cache, filters=Filters(include_superseded=True)), report
+
+
+def run_arms(
+    bench: Settings, base: HybridRetriever, questions: list[dict], k: int = 10, arms=("bm25", "dense", "fused"),
+    overrides=None,
+) -> dict[str, dict]:
+    """Rankings and metrics per arm: ``{arm: {"runs": {qid: [ids]}, "metrics": {...}, "seconds": s}}``."""
+    texts = [q["question"] for q in questions]
+    vectors = base.store.embeddings.embed_documents(texts)
+    qrels = {q["id"]: q["relevant_ids"] for q in questions}
+    results = {}
+    for arm in arms:
+        s = bench.replace(**ARMS[arm], **(overrides or {}))
+        retriever = base.with_settings(s)
+        t = time.perf_counter()
+        runs = {}
+        for i in range(0, len(questions), 64):
+            batch = questions[i : i + 64]
+            docs = retriever.search_many(
+                [q["question"] for q in batch], k=k * 3, vectors=vectors[i : i + 64]
+            )
+            for q, ds in zip(batch, docs, strict=True):
+                runs[q["id"]] = dedupe([h.chunk_id for h in ds], k)
+        results[arm] = {
+            "runs": runs,
+            "metrics": retrieval_summary(runs, qrels, k),
+            "seconds": round(time.perf_counter() - t, 2),
+        }
+    return results
+
+
+def benchmark(records, questions, settings: Settings, k=10, run_out: Path | None = None, log=print, overrides=None):
+    with tempfile.TemporaryDirectory(prefix="cbec-bench-") as tmp:
+        bench, retriever, report = prepare(records, settings, Path(tmp), log)
+        results = run_arms(bench, retriever, questions, k, overrides=overrides)
+        if run_out:
+            with open(run_out, "w", encoding="utf-8") as fh:
+                for qid, ranked in results["fused"]["runs"].items():
+                    fh.write(json.dumps({"id": qid, "ranked": ranked}) + "\n")
+        return report, results

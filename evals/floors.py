@@ -1,0 +1,41 @@
+"""The floors CI holds the reference Q&A to, and which items fell below them."""
+
+from __future__ import annotations
+
+import math
+
+from evals.runner import Row
+
+# Floors CI holds the reference Q&A to (tests/evals/test_reference_floors.py runs them).
+FLOORS = {
+    "hit@5": 0.90,
+    "must_include": 0.65,
+    "citation_valid": 1.0,
+    "citation_support": 0.95,
+    "refusal_accuracy": 0.90,
+    "false_refusal_rate": 0.05,  # at most
+}
+
+
+AT_MOST = {"false_refusal_rate"}  # floors that are ceilings
+
+
+def _fell(metric: str, rows: list[Row]) -> list[str]:
+    """The items that pulled a metric down, measured the way `runner.summarise` measures it."""
+    scored = [r for r in rows if r.scored]
+    if metric == "false_refusal_rate":
+        return [r.id for r in scored if r.kind != "refuse" and r.refused]
+    if metric == "refusal_accuracy":
+        return [r.id for r in scored if r.kind == "refuse" and not r.metrics["refusal_correct"]]
+    return [r.id for r in scored if r.metrics.get(metric, 1.0) < 1.0]
+
+
+def check_floors(summary: dict, rows: list[Row]) -> list[str]:
+    """One line per metric past its floor, naming the items that fell."""
+    problems = []
+    for k, floor in FLOORS.items():
+        v = summary.get(k, math.nan)
+        bad = v > floor if k in AT_MOST else v < floor
+        if math.isnan(v) or bad:
+            problems.append(f"{k} = {v:.3f} (floor {'<=' if k in AT_MOST else '>='} {floor}); items: {_fell(k, rows)}")
+    return problems

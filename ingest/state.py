@@ -1,0 +1,53 @@
+"""Is the index in step with the corpus? Discovery of corpus files and the corpus fingerprint.
+
+Standard library only: `python -m ingest --if-stale` answers "nothing to do" without importing the
+models, the store or LangChain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.stores.catalog import read_state
+
+# Curated answer cards live beside the corpus but are not documents: they are loaded by the
+# answer step (`assistant.answering.cards`), never split and indexed as passages.
+NOT_DOCUMENTS = frozenset({"cards"})
+
+
+def discover(root: Path) -> list[Path]:
+    """All files under root, sorted, skipping hidden files and folders and README files."""
+    out = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if any(part.startswith((".", "_")) for part in rel.parts) or rel.parts[0] in NOT_DOCUMENTS:
+            continue
+        if p.is_file() and p.name.lower() not in {"readme.md", "readme.txt"}:
+            out.append(p)
+    return out
+
+
+def corpus_fingerprint(root: Path, settings: Settings) -> str:
+    """Changes whenever a corpus file or a setting that shapes the index changes."""
+    h = hashlib.sha1()
+    for p in discover(root):
+        st = p.stat()
+        h.update(f"{p.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    h.update(
+        f"{settings.embedder}|{settings.chunk_size}|{settings.chunk_overlap}|{settings.collection}|"
+        f"{settings.chroma_host}:{settings.chroma_port}|{settings.bm25_with_headings}".encode()
+    )
+    return h.hexdigest()
+
+
+def is_current(settings: Settings, corpus: Path | None = None) -> bool:
+    """True when the last ingest of this corpus succeeded and nothing changed since (no I/O beyond stat).
+
+    The one place that decides whether the index is current: `python -m ingest --if-stale`
+    (run by `make run` before serving) asks it.
+    """
+    state = read_state(settings)
+    root = Path(corpus or settings.corpus_dir)
+    return bool(state and root.is_dir() and state.fingerprint and state.fingerprint == corpus_fingerprint(root, settings))

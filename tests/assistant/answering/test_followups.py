@@ -1,0 +1,20 @@
+from assistant.answering.followups import is_followup, rewrite
+
+
+def test_same_kind_term_is_swapped():
+    prev = "What guarantee applies to trademarks detained ex officio?"
+    assert rewrite(prev, "and for patents?") == "What guarantee applies to patents detained ex officio?"
+    assert rewrite("Can I ship phone cases under 9610?", "what about 1210?") == "Can I ship phone cases under 1210?"
+    assert rewrite("How many batches were seized in 2021?", "and in 2022?") == "How many batches were seized in 2022?"
+
+
+def test_pronoun_followup_keeps_context():
+    out = rewrite("What is customs recordation?", "how long does it last?")
+    assert out.startswith("What is customs recordation?") and "how long does it last" in out
+
+
+def test_standalone_question_is_left_alone():
+    q = "What is the annual limit for cross-border retail imports?"
+    assert not is_followup(q)
+    assert rewrite("What is recordation?", q) == q
+    assert rewrite(None, "and for patents?") == "and for patents?"
