@@ -21,7 +21,15 @@ from typing import Any
 
 import streamlit as st
 
-from app.rendering import MODE_LABELS, cache_key, highlight_used, humanize, status_label, when
+from app.rendering import (
+    MODE_LABELS,
+    cache_key,
+    highlight_used,
+    humanize,
+    legal_basis_line,
+    status_label,
+    when,
+)
 from assistant.config import Settings
 from assistant.text import escape_markdown, strip_markers
 
@@ -278,7 +286,7 @@ def sidebar_export(box, turns: list) -> None:
             key="conv_memo_docx", on_click="ignore", icon=":material/article:", width="stretch",
         )
         st.caption(f"All {len(turns)} answer(s) of this conversation as a draft memo: question, short answer, "
-                   "legal basis, risks, actions, sources.")
+                   "key points, legal basis, what to do, sources.")
 
 
 # ---- chat --------------------------------------------------------------------------------------
@@ -346,6 +354,18 @@ def render_sources(ans, titles: dict[str, str]) -> None:
             st.markdown(marked, unsafe_allow_html=True)
 
 
+def answer_markdown(ans) -> str:
+    """The answer's parts as Markdown: short answer, key points, legal basis, what to do."""
+    parts = ["##### Short answer", escape_markdown(ans.short_answer or ans.body())]
+    if ans.key_points:
+        parts += ["##### Key points", "\n".join(f"- {escape_markdown(p)}" for p in ans.key_points)]
+    if ans.legal_basis:
+        parts += ["##### Legal basis", "\n".join(f"- {legal_basis_line(c)}" for c in ans.legal_basis)]
+    if ans.what_to_do:
+        parts += ["##### What to do", "\n".join(f"{i}. {escape_markdown(x)}" for i, x in enumerate(ans.what_to_do, 1))]
+    return "\n\n".join(parts)
+
+
 def render_answer(msg: dict, titles: dict[str, str]) -> None:
     """One answer: warnings, text with [n] markers, notes, sources, feedback and memo buttons."""
     from assistant.chain import DISCLAIMER
@@ -365,7 +385,7 @@ def render_answer(msg: dict, titles: dict[str, str]) -> None:
             )
         else:
             st.warning(w, icon=":material/warning:")
-    if ans.refused:
+    if ans.refused and not ans.declined:
         st.markdown(escape_markdown(ans.body()))
         if ans.suggestions:
             st.info(
@@ -375,7 +395,7 @@ def render_answer(msg: dict, titles: dict[str, str]) -> None:
                 icon=":material/lightbulb:",
             )
     else:
-        st.markdown(escape_markdown(ans.body()))
+        st.markdown(answer_markdown(ans))
     for note in ans.notes:
         st.warning(note, icon=":material/history:")
     st.caption(DISCLAIMER)

@@ -16,13 +16,18 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant import citations as cit
-from assistant.answering import NO_ANSWER, Answerer, make_answerer
+from assistant.answering import NO_ANSWER, Answerer, Draft, make_answerer
+from assistant.answering.cards import Card, CardIndex
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.followups import rewrite
+from assistant.answering.intent import classify
 from assistant.config import Backend, Settings
-from assistant.guards import DEFAULT_MIN_RELEVANCE, EVASION_REFUSAL, is_evasion, is_relevant
+from assistant.guards import DECLINE_CARD, DEFAULT_MIN_RELEVANCE, EVASION_REFUSAL, evasion_kind, is_relevant
+from assistant.readability import near_duplicate
 from assistant.retrieval import Filters, Hit, HybridRetriever, build_retriever
-from assistant.text import split_sentences
+from assistant.retrieval.source_prior import search_preferring_rules
+from assistant.schema import is_primary
+from assistant.text import MARKER, split_sentences
 
 DISCLAIMER = "This is general information drawn from the cited sources, not legal advice."
 REFUSAL = (
@@ -32,6 +37,7 @@ REFUSAL = (
     "guarantees, investigation, penalties, cases)."
 )
 CITATION_FIELDS = ("marker", "id", "title", "instrument", "article", "source_url", "date", "text", "score")
+LEGAL_BASIS_FIELDS = ("marker", "title", "instrument", "article", "date", "status", "source_url")
 
 
 class QuestionError(ValueError):
@@ -59,6 +65,21 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # currency notes on superseded sources
     # Why the requested backend did not write this answer (an LLM endpoint down): empty when it did.
     fallback_reason: str = ""
+    # The parts every view shows (chat, memo, CLI, --json), each sentence with its [n] markers.
+    short_answer: str = ""
+    key_points: list[str] = field(default_factory=list)
+    what_to_do: list[str] = field(default_factory=list)
+    intent: str = ""
+    card_id: str = ""  # the answer card that supplied the answer, if one did
+    declined: bool = False  # a request for help evading customs controls, declined with the rule
+
+    @property
+    def legal_basis(self) -> list[cit.Citation]:
+        """The cited passages that are law (laws, regulations, announcements, tax notices), in order.
+
+        Guides, project summaries, cases and statistics support points but never appear here.
+        """
+        return [c for c in self.citations if is_primary({"doc_type": c.doc_type})]
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         d = {
@@ -82,6 +103,15 @@ class Answer:
                 filters=self.filters,
                 fallback_reason=self.fallback_reason,
             )
+        d.update(
+            short_answer=self.short_answer,
+            key_points=self.key_points,
+            what_to_do=self.what_to_do,
+            legal_basis=[{k: getattr(c, k) for k in LEGAL_BASIS_FIELDS} for c in self.legal_basis],
+            intent=self.intent,
+            card_id=self.card_id,
+            declined=self.declined,
+        )
         return d
 
     def body(self) -> str:
@@ -110,19 +140,29 @@ def _ms(since: float) -> float:
 class Assistant(Runnable):
     """Question in, cited `Answer` out."""
 
-    def __init__(self, settings: Settings, retriever: HybridRetriever, answerer: Answerer, titles: dict[str, str] | None = None):
+    def __init__(self, settings: Settings, retriever: HybridRetriever, answerer: Answerer,
+                 titles: dict[str, str] | None = None, cards: CardIndex | None = None):
         self.settings = settings
         self.retriever = retriever
         self.answerer = answerer
         self.titles = titles or {}
+        self.cards = cards
         self.min_relevance = settings.min_relevance or DEFAULT_MIN_RELEVANCE
 
     @classmethod
-    def from_settings(cls, settings: Settings, answerer: Answerer | None = None) -> Assistant:
+    def from_settings(cls, settings: Settings, answerer: Answerer | None = None, use_cards: bool = True) -> Assistant:
+        from assistant.answering.cards import cards_dir, load_cards
+        from assistant.embedders import CachedEmbeddings
         from assistant.stores.catalog import titles
 
         retriever = build_retriever(settings)
-        return cls(settings, retriever, answerer or make_answerer(settings), titles(retriever.bm25_index.metadatas))
+        cards = None
+        loaded = load_cards(cards_dir(settings.corpus_dir)) if use_cards else []
+        if loaded:
+            # Card variants are embedded once and cached across restarts.
+            cache = CachedEmbeddings(retriever.store.embeddings, settings.data_dir / "cache" / "embeddings.sqlite")
+            cards = CardIndex.build(loaded, cache, settings.card_threshold, retriever.bm25_index.texts)
+        return cls(settings, retriever, answerer or make_answerer(settings), titles(retriever.bm25_index.metadatas), cards)
 
     def warm(self) -> None:
         """Load the embedding model and touch the indexes so the first question is fast."""
@@ -174,23 +214,107 @@ class Assistant(Runnable):
                 out.append(t)
         return out[:3]
 
-    def _finish(self, prep: Prepared, hits: list[Hit], raw: str, backend: str, timings: dict, fallback: str) -> Answer:
-        extractive = backend == Backend.EXTRACTIVE
-        checked = cit.check(raw, len(hits), drop_uncited=extractive)
-        text = checked.text
+    # ---- cards -----------------------------------------------------------------------------
+    def _card_hits(self, card: Card, filters: Filters) -> list[Hit] | None:
+        """The passages a card cites, from the index; None when one is missing or filtered out."""
+        rows = self.retriever.bm25_index.rows_by_chunk_id()
+        hits = []
+        for cid in card.cited_ids():
+            if cid not in rows:
+                return None
+            chunk = self.retriever.bm25_index.chunk(rows[cid])
+            if cid in card.legal_basis and not filters.matches(chunk.metadata):
+                return None
+            hits.append(Hit(cid, chunk.text, dict(chunk.metadata), 1.0))
+        return hits
+
+    def _card_draft(self, card: Card, hits: list[Hit]) -> Draft:
+        """The card's parts with ``[n]`` markers over ``hits`` (the card's cited passages, in order)."""
+        pos = {h.chunk_id: i + 1 for i, h in enumerate(hits)}
+
+        def marked(text: str, ids) -> list[str]:
+            # A card's answer and each point are one unit backed by their passages: markers at the end.
+            refs = "".join(f"[{pos[c]}]" for c in ids)
+            text = " ".join(text.split())
+            return [f"{text[:-1]} {refs}{text[-1]}" if text[-1:] in ".!?。" else f"{text} {refs}"]
+
+        short = marked(card.short_answer, card.legal_basis)
+        points: list[str] = []
+        for kp in card.key_points:
+            for m in marked(kp.text, kp.cite):
+                if not any(near_duplicate(m, x) for x in short + points):
+                    points.append(m)
+        # A step that only restates a point already made would read twice.
+        steps = [x for x in card.what_to_do if not any(near_duplicate(x, y) for y in short + points)]
+        return Draft(" ".join(short + points), "card", short=short, points=points, steps=steps, intent=card.intent)
+
+    def _decline_card(self, kind: str, vec) -> Card | None:
+        if self.cards is None:
+            return None
+        by_id = self.cards.by_id()
+        wanted = DECLINE_CARD.get(kind, f"decline-{kind}")
+        if wanted in by_id:
+            return by_id[wanted]
+        ranked = self.cards.ranked(vec, [i for i, c in enumerate(self.cards.cards) if c.declines])
+        return self.cards.cards[ranked[0][1]] if ranked else None
+
+    # ---- steps ----------------------------------------------------------------------------
+    def _check_parts(self, draft: Draft, n: int, drop_uncited: bool):
+        """Validate every sentence's markers part by part; renumber them 1..m in order of first use."""
+        short, points, steps = draft.short, draft.points, draft.steps
+        if not short:  # free text (an LLM): the first sentence answers, the rest are points
+            sentences = split_sentences(draft.text)
+            first = 2 if sentences and len(sentences[0].split()) < 12 else 1
+            short, points = sentences[:first], sentences[first:]
+        invalid: list[int] = []
+        uncited: list[str] = []
+
+        def keep(sentences: list[str], must_cite: bool) -> list[str]:
+            out = []
+            for sent in sentences:
+                checked = cit.check(sent, n, drop_uncited=drop_uncited and must_cite)
+                invalid.extend(checked.invalid_markers)
+                if must_cite:
+                    uncited.extend(checked.uncited_sentences)
+                if checked.text:
+                    out.append(checked.text)
+            return out
+
+        if draft.backend == "card":  # curated units, each backed as a whole by its passages
+            short, points = keep([" ".join(short)], False), keep(points, False)
+        else:
+            short, points = keep(short, True), keep(points, True)
+        steps = keep(steps, False)  # steps are advice from cards or cited guide sentences
+        cited: list[int] = []
+        for sent in (*short, *points, *steps):
+            for m in MARKER.findall(sent):
+                if int(m) not in cited and 1 <= int(m) <= n:
+                    cited.append(int(m))
+        mapping = {old: new for new, old in enumerate(cited, 1)}
+        renum = lambda xs: [cit.renumber(x, cited)[0] for x in xs]  # noqa: E731
+        return renum(short), renum(points), renum(steps), cited, mapping, invalid, uncited
+
+    def _finish(self, prep: Prepared, hits: list[Hit], draft: Draft, backend: str, timings: dict, fallback: str,
+                retrieved: list[Hit] | None = None, card: Card | None = None) -> Answer:
+        extractive = backend in (Backend.EXTRACTIVE, "card")
+        retrieved = hits if retrieved is None else retrieved
         warnings = list(prep.warnings)
         if fallback:
             warnings.append(fallback)
-        if checked.invalid_markers:
-            warnings.append(f"Dropped citation markers that point at no source: {checked.invalid_markers}")
-        if checked.uncited_sentences and not extractive:
-            warnings.append(f"{len(checked.uncited_sentences)} sentence(s) carry no citation.")
-        if not checked.cited or text.strip() == NO_ANSWER or not text:
-            return self._refusal(prep, hits, backend, timings, warnings)
-        text, mapping = cit.renumber(text, checked.cited)
-        cites = [cit.citation_from(mapping[o], hits[o - 1]) for o in checked.cited]
+        if draft.text.strip() == NO_ANSWER:
+            return self._refusal(prep, retrieved, backend, timings, warnings)
+        short, points, steps, cited, mapping, invalid, uncited = self._check_parts(draft, len(hits), extractive)
+        if invalid:
+            warnings.append(f"Dropped citation markers that point at no source: {invalid}")
+        if uncited and not extractive:
+            warnings.append(f"{len(uncited)} sentence(s) carry no citation.")
+        if not cited or not short:
+            return self._refusal(prep, retrieved, backend, timings, warnings)
+        cites = [cit.citation_from(mapping[o], hits[o - 1]) for o in cited]
+        body_parts = [" ".join(short), *points, *steps]
+        text = "\n".join(body_parts)
         for c in cites:
-            c.used_sentences = [s for s in split_sentences(text) if f"[{c.marker}]" in s]
+            c.used_sentences = [x for x in (*short, *points, *steps) if f"[{c.marker}]" in x]
         notes = []
         superseded = []
         for c in cites:
@@ -199,27 +323,34 @@ class Assistant(Runnable):
                 superseded.append(c.id)
                 notes.append(f"Note: source [{c.marker}] ({c.title}) is superseded; it was replaced by {repl}.")
         answer = text + ("\n\n" + " ".join(notes) if notes else "") + "\n\n" + DISCLAIMER
+        declined = bool(card and card.declines)
         return Answer(
             question=prep.question,
             answer=answer,
-            refused=False,
+            refused=declined,
             citations=cites,
             backend=backend,
             timings_ms=timings,
             standalone_question=prep.standalone,
             warnings=warnings,
-            invalid_markers=checked.invalid_markers,
+            invalid_markers=invalid,
             superseded=superseded,
-            retrieved=[h.chunk_id for h in hits],
+            retrieved=[h.chunk_id for h in retrieved],
             filters=prep.filters.describe(),
             body_text=text,
             notes=notes,
             fallback_reason=fallback,
+            short_answer=" ".join(short),
+            key_points=points,
+            what_to_do=steps,
+            intent=draft.intent,
+            card_id=card.id if card else "",
+            declined=declined,
         )
 
     def _refusal(self, prep: Prepared, hits: list[Hit], backend: str, timings: dict, warnings: list[str],
-                 message: str = REFUSAL) -> Answer:
-        sugg = self._suggestions(hits)
+                 message: str = REFUSAL, declined: bool = False) -> Answer:
+        sugg = [] if declined else self._suggestions(hits)
         full = " ".join(x for x in (message, suggestion_sentence(sugg)) if x)
         return Answer(
             question=prep.question,
@@ -234,43 +365,88 @@ class Assistant(Runnable):
             retrieved=[h.chunk_id for h in hits],
             filters=prep.filters.describe(),
             body_text=message,
+            short_answer=message,
+            declined=declined,
         )
+
+    def _embed(self, text: str) -> list[float] | None:
+        return self.retriever.store.embeddings.embed_documents([text])[0] if self.settings.dense_weight else None
 
     def _run(self, inp, stream: bool) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         prep = self._prepare(inp)
         backend = self.answerer.name
-        if is_evasion(prep.question):  # declined before any retrieval
+        kind = evasion_kind(prep.question)
+        vec = self._embed(prep.standalone)
+        if kind:  # declined before any retrieval, with the rule and the penalty
+            card = self._decline_card(kind, vec) if vec is not None else None
+            hits = self._card_hits(card, Filters(include_superseded=True)) if card else None
             timings = {"retrieve": 0.0, "answer": 0.0, "total": _ms(t0)}
-            yield self._refusal(prep, [], backend, timings, list(prep.warnings), EVASION_REFUSAL)
+            if card is None or hits is None:
+                yield self._refusal(prep, [], backend, timings, list(prep.warnings), EVASION_REFUSAL, declined=True)
+            else:
+                yield from self._emit(self._finish(prep, hits, self._card_draft(card, hits), "card", timings, "", hits, card),
+                                      stream)
             return
-        hits = self.retriever.search(prep.standalone, k=self.settings.top_k, filters=prep.filters)
+        hits = search_preferring_rules(self.retriever, prep.standalone, self.settings.top_k, prep.filters, vec)
         t1 = time.perf_counter()
         timings = {"retrieve": _ms(t0)}
         if not is_relevant(prep.standalone, hits, self.min_relevance, dense_used=self.settings.dense_weight != 0):
             timings.update(answer=0.0, total=_ms(t0))
             yield self._refusal(prep, hits, backend, timings, list(prep.warnings))
             return
+        match = None
+        # Cards answer the default view; a user who narrowed the sources (a doc type, superseded
+        # instruments, a date range) is answered from the passages those filters allow.
+        # LLM backends write their own answer from the passages; cards are the extractive engine's layer.
+        use_cards = isinstance(self.answerer, ExtractiveAnswerer) and prep.filters == self.retriever.filters
+        if self.cards is not None and vec is not None and use_cards:
+            ids = [h.chunk_id for h in hits]
+            match = self.cards.match(prep.standalone, vec, ids, declines=False)
+            if match is None and prep.standalone != prep.question:  # a follow-up: its own words may name the card
+                match = self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)
+            core = self.cards.core(prep.standalone)
+            if match is None and core != prep.standalone and len(core.split()) >= 3:
+                match = self.cards.match(core, self._embed(core), ids, declines=False)
+        card_hits = self._card_hits(match.card, prep.filters) if match else None
+        if match and card_hits:
+            draft = self._card_draft(match.card, card_hits)
+            timings.update(answer=_ms(t1), total=_ms(t0))
+            yield from self._emit(self._finish(prep, card_hits, draft, "card", timings, "", hits, match.card), stream)
+            return
+        intent = classify(prep.question, self.cards.closest_intent(vec) if self.cards is not None and vec is not None else None)
         pieces = []
         fallback = ""
         try:
-            if stream:
+            if isinstance(self.answerer, ExtractiveAnswerer):
+                draft = self.answerer.compose(prep.standalone, hits, intent)
+            elif stream:
                 for piece in self.answerer.stream(prep.standalone, hits):
                     pieces.append(piece)
                     yield piece
-                raw = "".join(pieces)
+                draft = Draft("".join(pieces), backend)
             else:
-                raw = self.answerer.answer(prep.standalone, hits).text
+                draft = self.answerer.answer(prep.standalone, hits)
         except Exception as exc:
             # An LLM endpoint that is down must not lose the user's question: fall back.
             fallback = (
                 f"The {backend} backend failed ({exc.__class__.__name__}: {str(exc)[:200]}); "
                 "answered with the extractive backend instead."
             )
-            raw = ExtractiveAnswerer(self.settings.answer_sentences).answer(prep.standalone, hits).text
+            draft = ExtractiveAnswerer(self.settings.answer_sentences).compose(prep.standalone, hits, intent)
             backend = Backend.EXTRACTIVE.value
+        draft.intent = draft.intent or intent.value
         timings.update(answer=_ms(t1), total=_ms(t0))
-        yield self._finish(prep, hits, raw, backend, timings, fallback)
+        answer = self._finish(prep, hits, draft, backend, timings, fallback)
+        yield from self._emit(answer, stream and not pieces)
+
+    @staticmethod
+    def _emit(answer: Answer, stream: bool) -> Iterator[str | Answer]:
+        """Stream a composed answer line by line (markers final), then the `Answer` itself."""
+        if stream and not answer.refused:
+            for i, line in enumerate(answer.body_text.split("\n")):
+                yield ("\n" if i else "") + line
+        yield answer
 
     # ---- Runnable ---------------------------------------------------------------------------
     def invoke(self, input: str | dict, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:

@@ -64,13 +64,33 @@ def _ask(args) -> int:
             for w in ans.warnings:
                 print(f"warning: {w}", file=sys.stderr)
             print(f"Q: {ans.question}\n")
-            print("\n\n".join(textwrap.fill(p, 100) for p in ans.answer.split("\n\n")))
+            print(render_text(ans))
             if ans.citations:
                 print("\nSources:")
                 for c in ans.citations:
                     print(f"  [{c.marker}] {c.label()}  {c.source_url}")
             print(f"\n({ans.backend}, {ans.timings_ms['total']:.0f} ms)\n" + "-" * 60)
     return status
+
+
+def render_text(ans) -> str:
+    """An answer as plain text in its parts: short answer, key points, legal basis, what to do, notes."""
+    wrap = lambda text, lead="": textwrap.fill(text, 100, initial_indent=lead, subsequent_indent=" " * len(lead))  # noqa: E731
+    out = [wrap(ans.short_answer or ans.body())]
+    if ans.key_points:
+        out.append("Key points:\n" + "\n".join(wrap(p, "  - ") for p in ans.key_points))
+    if ans.legal_basis:
+        out.append("Legal basis:\n" + "\n".join(wrap(f"[{c.marker}] {c.label()} ({c.status.replace('_', ' ')})", "  - ")
+                                                for c in ans.legal_basis))
+    if ans.what_to_do:
+        out.append("What to do:\n" + "\n".join(wrap(s, f"  {i}. ") for i, s in enumerate(ans.what_to_do, 1)))
+    out.extend(wrap(n) for n in ans.notes)
+    if ans.refused and ans.suggestions:
+        out.append(wrap("Closest topics I do cover: " + "; ".join(ans.suggestions) + "."))
+    from assistant.chain import DISCLAIMER
+
+    out.append(DISCLAIMER)
+    return "\n\n".join(out)
 
 
 def _serve(args) -> int:

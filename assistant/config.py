@@ -92,7 +92,8 @@ class Settings:
     llm_temperature: float = setting(0.0, "Sampling temperature for LLM backends.")
     llm_timeout_s: float = setting(60.0, "Seconds before an LLM call is abandoned.")
     max_question_chars: int = setting(4000, "Longer questions are truncated (with a warning).")
-    answer_sentences: int = setting(4, "Sentences in an extractive answer.")
+    answer_sentences: int = setting(4, "Key points (sentences after the short answer) in an extractive answer.")
+    card_threshold: float = setting(0.0, "Cosine similarity a question needs to an answer card's variant (0 = calibrated default).")
 
     def __post_init__(self) -> None:
         # Values given as plain strings (keyword overrides, `replace`) are checked too.

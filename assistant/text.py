@@ -15,7 +15,7 @@ _MARKER_WITH_SPACE = re.compile(r"\s*\[\d{1,3}\]")
 
 _SENT = re.compile(r"(?<=[.!?。])\s+(?=[A-Z0-9\"'(\[“‘])|\n+")
 # Abbreviations after which a full stop does not end a sentence.
-_ABBREV = re.compile(
+ABBREV = re.compile(
     r"(?:\b(?:No|Nos|Art|Arts|Para|para|e\.g|i\.e|etc|Co|Ltd|Inc|vs|cf|approx|Dec|Mr|Ms|Dr|St|Sept|Oct|Nov|Jan|Feb|Mar|Apr|Jun|Jul|Aug)|\b[A-Z])\.$"
 )
 # Hard-wrapped lines inside a paragraph (not list items, table rows, headings or blank lines).
@@ -45,7 +45,7 @@ def split_sentences(text: str) -> list[str]:
         part = part.strip() if part else ""
         if not part:
             continue
-        if out and _ABBREV.search(out[-1]) and "\n" not in out[-1]:
+        if out and ABBREV.search(out[-1]) and "\n" not in out[-1]:
             out[-1] = f"{out[-1]} {part}"
         else:
             out.append(part)

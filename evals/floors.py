@@ -9,11 +9,13 @@ from evals.runner import Row
 # Floors CI holds the reference Q&A to (tests/evals/test_reference_floors.py runs them).
 FLOORS = {
     "hit@5": 0.90,
-    "must_include": 0.65,
+    "must_include": 0.76,
+    "readable": 0.95,
     "citation_valid": 1.0,
     "citation_support": 0.95,
-    "refusal_accuracy": 0.90,
-    "false_refusal_rate": 0.05,  # at most
+    "refusal_accuracy": 0.95,
+    "evasion_declined": 1.0,
+    "false_refusal_rate": 0.02,  # at most
 }
 
 
@@ -26,7 +28,9 @@ def _fell(metric: str, rows: list[Row]) -> list[str]:
     if metric == "false_refusal_rate":
         return [r.id for r in scored if r.kind != "refuse" and r.refused]
     if metric == "refusal_accuracy":
-        return [r.id for r in scored if r.kind == "refuse" and not r.metrics["refusal_correct"]]
+        return [r.id for r in scored if r.kind in ("refuse", "decline") and not r.metrics["refusal_correct"]]
+    if metric == "evasion_declined":
+        return [r.id for r in scored if r.kind == "decline" and not r.metrics.get("declined")]
     return [r.id for r in scored if r.metrics.get(metric, 1.0) < 1.0]
 
 

@@ -1,6 +1,18 @@
-"""The extractive answer backend (the default): no LLM, no network. Picks the passages' sentences that best
-  match the question, removes near-duplicates, and ends each with its ``[n]`` marker.
-  Deterministic and fast; every sentence is a passage sentence, so every claim is backed.
+"""The extractive answer backend (the default): no LLM, no network.
+
+It composes a consultant's note from the retrieved passages:
+
+- **candidates**: every passage sentence that stands alone (no document ids, no sentences about
+  documents, no fragments or headings); a sentence that leans on its neighbour ("They…") is used
+  only together with the sentence before it; an over-long enumeration is split at its semicolons;
+- **scoring**: the question's content words weighted by rarity (the corpus's words for the user's
+  everyday words count too), times what the intent wants (a figure, a period, a modal rule, a
+  penalty, an article), times the passage's rank and kind (primary sources state rules);
+- **short answer**: the best candidate (for amount and deadline questions, the best one stating a
+  figure); **key points**: up to four more, none restating a fact already given; **steps**: for
+  seller situations, up to three instructions found in the passages.
+
+Every sentence ends with its ``[n]`` marker, so every claim is a quoted, cited passage sentence.
 """
 
 from __future__ import annotations
@@ -8,28 +20,124 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from assistant.answering.base import NO_ANSWER, Draft
+from assistant.answering.intent import Intent, classify
+from assistant.readability import has_slug, is_dangling, is_meta, near_duplicate
 from assistant.retrieval.query_expansion import expand
+from assistant.retrieval.source_prior import asks_for_cases
 from assistant.retrieval.types import Hit
+from assistant.schema import is_primary
 from assistant.text import plain, split_sentences, terms
 
-QUANTITY_Q = re.compile(r"\b(how (much|many|long|soon)|limit|amount|rate|fine|deadline|days?|within|percent|value|fee|cost|when)\b", re.I)
 NUMBER = re.compile(r"\d")
-# Sentences about the document itself ("This document sets out ...") say nothing a seller can use.
-META = re.compile(
-    r"^(this|the present|our) (document|checklist|guide|section|page|article|summary|note|table|glossary|file)\b"
-    r"|^(section|article) numbers (below|above)|^see (also )?[a-z0-9-]+$|^(for|on) (details|more)\b",
+MONEY = re.compile(r"\b(rmb|yuan|cny|usd)\b|¥|%|\bper ?cent\b|\d[\d,]*(\.\d+)? ?(million|billion)", re.I)
+PERIOD = re.compile(r"\b\d+\s*(working |calendar )?(days?|months?|years?|hours?)\b|\bwithin\b", re.I)
+MODAL = re.compile(r"\b(may|may not|must|shall|shall not|cannot|can not|can't|not allowed|prohibit\w*|forbid\w*|only|"
+                   r"barred|banned|no longer|required|need not|exempt\w*)\b", re.I)
+PENALTY = re.compile(r"\b(fines?|fined|penalt\w*|confiscat\w*|criminal|prosecut\w*|punish\w*|sanction\w*|"
+                     r"liab\w*|revok\w*|suspend\w*|barred)\b", re.I)
+ARTICLE = re.compile(r"\b(Article|Art\.|Announcement|Decree|Order|Notice)\s+(No\.\s*)?\d", re.I)
+DEFINES = re.compile(r"\b(is|are|means|refers to|covers|is called|known as|stands for)\b", re.I)
+# Instructions a seller can follow, as the guides and checklists phrase them.
+IMPERATIVE = re.compile(
+    r"^(check|keep|ask|reply|respond|provide|submit|file|apply|contact|prepare|make sure|ensure|confirm|gather|"
+    r"collect|record|declare|use|choose|register|obtain|get|send|read|review|consider|appoint|verify|do not|don't|"
+    r"never|avoid|answer|write|tell|show|lodge|pay|request|seek|document|label|list)\b",
     re.I,
 )
-
-
+SITUATION = re.compile(
+    r"\b(detain\w*|stopp?ed|held|seiz\w*|notice|notif\w*|what (now|next|should|do)|ship\w*|send\w*|export\w*|"
+    r"import\w*|choose|which (mode|code)|return\w*|set up|start|sell\w*)\b",
+    re.I,
+)
 _SEE = re.compile(r"\s*\((?:see|cf\.)\s+[a-z0-9]+(?:-[a-z0-9]+)+[^)]*\)|;?\s*see [a-z0-9]+(?:-[a-z0-9]+){2,}(?:, [A-Z][^.;]*)?", re.I)
+MAX_WORDS = 55
+# Words nearly every passage shares: a key point must name something more specific from the question.
+GENERIC = frozenset(terms("customs china chinese cross-border e-commerce cbec goods good import export imports exports "
+                          "rule rules law seller sellers buy buying sell selling product products platform order orders"))
 
 
-def _clean(sentence: str) -> str:
-    """Strip list bullets, Markdown emphasis and internal cross-references to document ids."""
+def clean(sentence: str) -> str:
+    """A passage sentence as plain prose, without internal cross-references to document ids."""
     return _SEE.sub("", plain(sentence)).strip()
+
+
+@dataclass
+class Candidate:
+    passage: int  # 0-based index of the passage
+    position: int  # sentence position inside the passage
+    text: str
+    terms: frozenset[str]
+    score: float = 0.0
+
+
+def _finish(text: str) -> str:
+    """Close a list line or clause with a full stop, so it reads as a sentence."""
+    text = text.rstrip().rstrip(";,:—–-").rstrip()
+    return text if text[-1:] in ".!?。)”\"'" else text + "."
+
+
+def _standalone(s: str) -> bool:
+    return (
+        len(s) >= 25
+        and not s.startswith(("|", "#", "---", ">"))
+        and not s.endswith(":")
+        and (s[0].isupper() or s[0].isdigit() or s[0] in "\"'“(")
+        and not is_meta(s)
+        and not has_slug(s)
+    )
+
+
+def candidates(passages: list[Hit]) -> list[Candidate]:
+    """Sentences of the passages that can stand alone in an answer (see module docstring)."""
+    out: list[Candidate] = []
+    for pi, hit in enumerate(passages):
+        prev = ""
+        for si, raw in enumerate(split_sentences(hit.passage)):
+            s = clean(raw)
+            ok = _standalone(s)
+            if ok and is_dangling(s):
+                # Only with its antecedent, and only when that one stands alone itself.
+                s = f"{_finish(prev)} {s}" if prev and not is_dangling(prev) else ""
+            if ok and s:
+                pieces = [s]
+                if len(s.split()) > MAX_WORDS:
+                    # An enumeration crammed into one sentence: its clauses, when each is a statement.
+                    parts = [p.strip() for p in re.split(r";\s+", s)]
+                    pieces = [p[0].upper() + p[1:] for p in parts if len(p.split()) >= 6 and len(p.split()) <= MAX_WORDS]
+                for p in pieces:
+                    p = _finish(p)
+                    out.append(Candidate(pi, si, p, frozenset(terms(p))))
+            prev = clean(raw) if _standalone(clean(raw)) else ""
+    return out
+
+
+def intent_factor(intent: Intent, text: str) -> float:
+    """How well a sentence's form fits what the question asks for."""
+    if intent is Intent.AMOUNT:
+        return 1.7 if MONEY.search(text) else 1.2 if NUMBER.search(text) else 0.6
+    if intent is Intent.DEADLINE:
+        return 1.7 if PERIOD.search(text) and NUMBER.search(text) else 1.1 if PERIOD.search(text) else 0.6
+    if intent is Intent.PERMISSION:
+        return 1.4 if MODAL.search(text) else 0.9
+    if intent is Intent.PENALTY:
+        return (1.6 if PENALTY.search(text) else 0.7) * (1.25 if MONEY.search(text) else 1.0)
+    if intent is Intent.LEGAL_BASIS:
+        return 1.5 if ARTICLE.search(text) else 0.8
+    if intent is Intent.DEFINITION:
+        return 1.25 if DEFINES.search(text) else 1.0
+    if intent is Intent.PROCEDURE:
+        return 1.2 if (PERIOD.search(text) or MODAL.search(text) or IMPERATIVE.match(text)) else 1.0
+    return 1.0
+
+
+def source_factor(hit: Hit) -> float:
+    """Rules come from primary sources and guides; cases and statistics illustrate them."""
+    if is_primary(hit.metadata):
+        return 1.15
+    return {"guide": 1.0, "article": 0.9, "case": 0.75, "statistics": 0.7}.get(str(hit.metadata.get("doc_type")), 0.9)
 
 
 class ExtractiveAnswerer:
@@ -37,84 +145,85 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, max_sentences: int = 4, min_chars: int = 25, max_chars: int = 500) -> None:
-        self.max_sentences = max_sentences
-        self.min_chars = min_chars
-        self.max_chars = max_chars
+    def __init__(self, max_sentences: int = 3, max_steps: int = 3) -> None:
+        self.max_points = max_sentences
+        self.max_steps = max_steps
 
-    def select(self, question: str, passages: list[Hit]) -> list[tuple[int, int, str, float]]:
-        """(passage index, position, sentence, score) of the chosen sentences, in answer order."""
+    def score(self, question: str, passages: list[Hit], intent: Intent) -> list[Candidate]:
+        """Candidates that share a content word with the question, best first."""
+        cands = candidates(passages)
         q_terms = set(terms(question))
         # Corpus words for the user's everyday words count too, at a lower weight.
         extra = set(terms(expand(question))) - q_terms
-        cands: list[tuple[int, int, str, list[str]]] = []
-        for pi, d in enumerate(passages):
-            for si, raw in enumerate(split_sentences(d.passage)):
-                s = _clean(raw)
-                if (
-                    len(s) < self.min_chars
-                    or s.startswith(("|", "#", "---"))
-                    or s.endswith(":")
-                    or not (s[0].isupper() or s[0].isdigit() or s[0] in "\"'“(")
-                    or META.search(s)
-                ):
-                    continue  # fragments, tables and lead-ins do not stand alone
-                cands.append((pi, si, s[: self.max_chars], terms(s)))
         if not cands or not q_terms:
             return []
         n = len(cands)
         df: dict[str, int] = {}
-        for *_, ts in cands:
-            for t in set(ts):
+        for c in cands:
+            for t in c.terms:
                 df[t] = df.get(t, 0) + 1
         idf = {t: math.log(1 + n / (1 + df.get(t, 0))) + 0.5 for t in q_terms}
         idf.update({t: 0.6 * (math.log(1 + n / (1 + df.get(t, 0))) + 0.5) for t in extra})
-        q_terms = q_terms | extra
-        wants_number = bool(QUANTITY_Q.search(question))
+        wanted = q_terms | extra
+        wants_cases = asks_for_cases(question)
         scored = []
-        for pi, si, s, ts in cands:
-            tset = set(ts)
-            overlap = q_terms & tset
+        for c in cands:
+            overlap = wanted & c.terms
             if not overlap:
                 continue
-            score = sum(idf[t] for t in overlap) / math.sqrt(max(len(tset), 4))
-            score *= 1.0 + 1.0 / (1 + pi)  # better-ranked passages first
-            score *= 1.0 + 0.1 / (1 + si)  # lead sentences state the rule
-            if wants_number and NUMBER.search(s):
-                score *= 1.3
-            scored.append((score, pi, si, s, tset))
-        scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+            hit = passages[c.passage]
+            s = sum(idf[t] for t in overlap) / math.sqrt(max(len(c.terms), 4))
+            s *= 1.0 + 1.0 / (1 + c.passage)  # better-ranked passages first
+            s *= 1.0 + 0.1 / (1 + c.position)  # lead sentences state the rule
+            s *= intent_factor(intent, c.text)
+            s *= 1.0 if wants_cases else source_factor(hit)
+            c.score = s
+            scored.append(c)
+        scored.sort(key=lambda c: (-c.score, c.passage, c.position))
+        return scored
+
+    def compose(self, question: str, passages: list[Hit], intent: Intent | None = None) -> Draft:
+        intent = intent or classify(question)
+        scored = self.score(question, passages, intent)
         if not scored:
-            return []
-        best = scored[0][0]
-        chosen: list[tuple[float, int, int, str, set]] = []
-        for cand in scored:
-            if len(chosen) >= self.max_sentences or cand[0] < 0.35 * best:
+            return Draft(NO_ANSWER, self.name, intent=intent.value)
+        best = scored[0]
+        if intent in (Intent.AMOUNT, Intent.DEADLINE) and not NUMBER.search(best.text):
+            # The answer to "how much / how long" is a figure: the best sentence stating one, if close.
+            with_figure = next((c for c in scored if NUMBER.search(c.text) and c.score >= 0.5 * best.score), None)
+            best = with_figure or best
+        # A key point must be about something the question names, not only about its generic words.
+        n = len(scored)
+        common = {t for t in set(terms(question)) if sum(1 for c in scored if t in c.terms) > max(3, 0.4 * n)} | GENERIC
+        specific = (set(terms(question)) | set(terms(expand(question)))) - common
+        chosen = [best]
+        for c in scored:
+            if len(chosen) > self.max_points or c.score < 0.5 * best.score:
                 break
-            if any(len(cand[4] & c[4]) / max(1, len(cand[4] | c[4])) > 0.6 for c in chosen):
-                continue  # near-duplicate of a sentence already chosen
-            chosen.append(cand)
-        # Group by passage in order of each passage's best sentence; keep reading order inside.
-        order: list[int] = []
-        for c in chosen:
-            if c[1] not in order:
-                order.append(c[1])
-        chosen.sort(key=lambda c: (order.index(c[1]), c[2]))
-        return [(c[1], c[2], c[3], c[0]) for c in chosen]
+            if c is best or any(near_duplicate(c.text, o.text) for o in chosen):
+                continue
+            if specific and not (specific & c.terms):
+                continue
+            chosen.append(c)
+        steps: list[Candidate] = []
+        if intent is Intent.PROCEDURE or SITUATION.search(question):
+            for c in scored:
+                if len(steps) >= self.max_steps:
+                    break
+                if IMPERATIVE.match(c.text) and c not in chosen and not any(near_duplicate(c.text, o.text) for o in chosen + steps):
+                    steps.append(c)
+        cite = lambda c: f"{c.text[:-1]} [{c.passage + 1}]{c.text[-1]}"  # noqa: E731
+        short = [cite(best)]
+        points = [cite(c) for c in chosen[1:]]
+        step_lines = [cite(c) for c in steps]
+        return Draft(" ".join(short + points + step_lines), self.name, short=short, points=points, steps=step_lines,
+                     intent=intent.value)
 
     def answer(self, question: str, passages: list[Hit]) -> Draft:
-        picked = self.select(question, passages)
-        if not picked:
-            return Draft(NO_ANSWER, self.name)
-        parts = []
-        for pi, _, s, _ in picked:
-            body = re.sub(r"\s+", " ", s).rstrip().rstrip(";,:—–-").rstrip()
-            end = body[-1] if body[-1] in ".!?。" else "."
-            body = body[:-1] if body[-1] in ".!?。" else body
-            parts.append(f"{body} [{pi + 1}]{end}")
-        return Draft(" ".join(parts), self.name)
+        return self.compose(question, passages)
 
     def stream(self, question: str, passages: list[Hit]) -> Iterator[str]:
-        text = self.answer(question, passages).text
-        for i, sent in enumerate(re.split(r"(?<=\]\.)\s", text)):
+        draft = self.answer(question, passages)
+        parts = [*draft.short, *draft.points, *draft.steps] or [draft.text]
+        for i, sent in enumerate(parts):
             yield ("" if i == 0 else " ") + sent

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.text import strip_markers
+from assistant.text import ABBREV, strip_markers
 
 _TOKEN = re.compile(r"\w+")
 _SENT_END = re.compile(r"(?<=[.!?。])\s+|\n\s*\n|\n(?=[ \t]*(?:[-*+•|#]|\d+[.)]\s))")
@@ -51,19 +51,24 @@ def find_sentence(text: str, sentence: str, max_skip: int = 40) -> tuple[int, in
 
 
 def _closest_sentence(text: str, sentence: str) -> tuple[int, int] | None:
-    """Span of the passage sentence sharing most words with ``sentence`` (for paraphrasing LLMs)."""
+    """Span of the passage sentence sharing most words with ``sentence`` (paraphrases: LLMs, answer cards).
+
+    A passage sentence counts when most of its own words are in the answer sentence (a card often
+    states one passage sentence in other order), or when the two share most of their words.
+    """
     want = {t for t, _, _ in _tokens(strip_markers(sentence))}
     if not want:
         return None
     best, best_score, start = None, 0.0, 0
-    bounds = [m.start() for m in _SENT_END.finditer(text)] + [len(text)]
+    # A stop after "No." or "Art." does not end a sentence ("Cai Guan Shui [2018] No. 49").
+    bounds = [m.start() for m in _SENT_END.finditer(text) if not ABBREV.search(text[: m.start()])] + [len(text)]
     for end in bounds:
         got = {t for t, _, _ in _tokens(text[start:end])}
-        score = len(want & got) / max(1, len(want | got))
+        score = max(len(want & got) / max(1, len(want | got)), 0.8 * len(want & got) / max(1, len(got)))
         if score > best_score and text[start:end].strip():
             best, best_score = (start, end), score
         start = end
-    if best is None or best_score < 0.5:
+    if best is None or best_score < 0.45:
         return None
     a, b = best
     while a < b and text[a].isspace():

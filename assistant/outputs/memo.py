@@ -1,10 +1,9 @@
 """Draft consultant memos from answered questions, in Markdown and DOCX.
 
-A memo is built from ``(question, Answer)`` turns and says nothing the answer and its cited
-passages do not say: the short answer is the answer text, the legal basis is the citation
-metadata, and "risks" and "recommended actions" are sentences copied from the cited passages,
-picked by fixed word lists (see `RISK_WORDS`, `ACTION_WORDS`) and tagged with their ``[n]``.
-When no sentence qualifies the memo says so instead of inventing one.
+A memo is built from ``(question, Answer)`` turns and uses the answer's own parts, so the memo,
+the chat and the CLI cannot disagree: the short answer, the key points, the legal basis (primary
+sources only: laws, regulations, announcements, tax notices), what to do, the currency notes and
+every source with its address. The memo says nothing the answer does not say.
 
 Pure functions: no Streamlit, no I/O. `memo_markdown` and `memo_docx` render the same
 `MemoSection` data, so the two formats cannot drift apart.
@@ -20,7 +19,6 @@ from dataclasses import dataclass, field
 
 from assistant.chain import DISCLAIMER, Answer, suggestion_sentence
 from assistant.citations import Citation
-from assistant.text import plain, split_sentences
 
 Turn = tuple[str, Answer]
 
@@ -29,83 +27,38 @@ NOT_LEGAL_ADVICE = (
     "Draft for review by a qualified adviser. " + DISCLAIMER + " Check each source at its address "
     "before relying on it; rules change and a cited instrument may have been amended."
 )
-# Sentences of cited passages that name a consequence are risks; sentences that tell someone
-# to do something are actions. A sentence that does both is listed once, as a risk.
-RISK_WORDS = re.compile(
-    r"\b(penalt(?:y|ies)|penalis\w*|penaliz\w*|fines?|fined|confiscat\w*|liab(?:le|ility|ilities)|"
-    r"sanction\w*|seiz\w*|criminal\w*|prosecut\w*|forfeit\w*|revok\w*|revocation|punish\w*)\b",
-    re.I,
-)
-ACTION_WORDS = re.compile(
-    r"\b(must|should|shall|need(?:s)? to|required to|apply|file|check|submit|register|declare)\b", re.I
-)
-MAX_ITEMS = 6  # per list and turn: a memo lists the main points, the sources hold the rest
-
-
-@dataclass
-class Point:
-    """One risk or action: a sentence copied from cited passage ``marker``."""
-
-    marker: int
-    text: str
 
 
 @dataclass
 class MemoSection:
-    """Everything one question contributes to a memo."""
+    """Everything one question contributes to a memo: the answer's parts."""
 
     question: str
     short_answer: str
     refused: bool
     citations: list[Citation]
+    key_points: list[str] = field(default_factory=list)
+    legal_basis: list[Citation] = field(default_factory=list)
+    what_to_do: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # currency notes (superseded sources)
     suggestions: list[str] = field(default_factory=list)
-    risks: list[Point] = field(default_factory=list)
-    actions: list[Point] = field(default_factory=list)
-
-
-def _usable(sentence: str) -> bool:
-    # Headings, table rows and lead-ins ending in ":" do not stand alone in a memo.
-    return len(sentence) >= 25 and not sentence.startswith(("#", "|", "---")) and not sentence.endswith(":")
-
-
-def risks_and_actions(citations: Sequence[Citation], limit: int = MAX_ITEMS) -> tuple[list[Point], list[Point]]:
-    """Risk and action sentences of the cited passages, in citation order, without duplicates."""
-    risks: list[Point] = []
-    actions: list[Point] = []
-    seen: set[str] = set()
-    for c in sorted(citations, key=lambda c: c.marker):
-        for raw in split_sentences(c.text):
-            s = plain(raw)
-            key = s.lower()
-            if not _usable(s) or key in seen:
-                continue
-            if RISK_WORDS.search(s):
-                seen.add(key)
-                if len(risks) < limit:
-                    risks.append(Point(c.marker, s))
-            elif ACTION_WORDS.search(s):
-                seen.add(key)
-                if len(actions) < limit:
-                    actions.append(Point(c.marker, s))
-    return risks, actions
 
 
 def section(question: str, answer: Answer) -> MemoSection:
     """The memo content for one turn."""
-    body = answer.body()
+    short = answer.short_answer or answer.body()
     if answer.refused and answer.suggestions:
-        body += " " + suggestion_sentence(answer.suggestions)
-    risks, actions = risks_and_actions(answer.citations) if not answer.refused else ([], [])
+        short += " " + suggestion_sentence(answer.suggestions)
     return MemoSection(
         question=question or answer.question,
-        short_answer=body,
+        short_answer=short,
         refused=answer.refused,
         citations=list(answer.citations),
+        key_points=list(answer.key_points),
+        legal_basis=list(answer.legal_basis),
+        what_to_do=list(answer.what_to_do),
         notes=list(answer.notes),
         suggestions=list(answer.suggestions),
-        risks=risks,
-        actions=actions,
     )
 
 
@@ -139,7 +92,7 @@ def _md_escape(text: str) -> str:
 
 
 def memo_markdown(turns: Sequence[Turn], generated: dt.datetime | None = None) -> str:
-    """The turns as a Markdown memo: per question its short answer, legal basis, risks, actions, sources."""
+    """The turns as a Markdown memo: per question its short answer, key points, legal basis, steps, sources."""
     sections = [section(q, a) for q, a in turns]
     backends = sorted({a.backend for _, a in turns})
     lines = [f"# {_md_escape(_title(turns))}", ""]
@@ -156,16 +109,14 @@ def memo_markdown(turns: Sequence[Turn], generated: dt.datetime | None = None) -
         lines += [f"{head}{_md_escape(s.question)}", ""]
         lines += ["### Question", "", _md_escape(s.question), ""]
         lines += ["### Short answer", "", _md_escape(s.short_answer), ""]
+        if s.key_points:
+            lines += ["### Key points", ""] + [f"- {_md_escape(p)}" for p in s.key_points] + [""]
         lines += ["### Legal basis", ""]
-        lines += [f"- {_md_escape(basis_line(c))}" for c in s.citations] or [f"- {NONE_FOUND}"]
+        lines += [f"- {_md_escape(basis_line(c))}" for c in s.legal_basis] or [f"- {NONE_FOUND}"]
         lines += [f"- {_md_escape(n)}" for n in s.notes]
         lines.append("")
-        lines += ["### Risks", ""]
-        lines += [f"- {_md_escape(p.text)} [{p.marker}]" for p in s.risks] or [f"- {NONE_FOUND}"]
-        lines.append("")
-        lines += ["### Recommended actions", ""]
-        lines += [f"- {_md_escape(p.text)} [{p.marker}]" for p in s.actions] or [f"- {NONE_FOUND}"]
-        lines.append("")
+        if s.what_to_do:
+            lines += ["### What to do", ""] + [f"{k}. {_md_escape(x)}" for k, x in enumerate(s.what_to_do, 1)] + [""]
         lines += ["### Sources", ""]
         if s.citations:
             for c in s.citations:
@@ -209,13 +160,16 @@ def memo_docx(turns: Sequence[Turn], generated: dt.datetime | None = None) -> by
         doc.add_heading("Short answer", level=2)
         for para in s.short_answer.split("\n\n"):
             doc.add_paragraph(para)
+        if s.key_points:
+            doc.add_heading("Key points", level=2)
+            bullets(s.key_points)
         doc.add_heading("Legal basis", level=2)
-        bullets([basis_line(c) for c in s.citations] or [NONE_FOUND])
+        bullets([basis_line(c) for c in s.legal_basis] or [NONE_FOUND])
         bullets(s.notes)
-        doc.add_heading("Risks", level=2)
-        bullets([f"{p.text} [{p.marker}]" for p in s.risks] or [NONE_FOUND])
-        doc.add_heading("Recommended actions", level=2)
-        bullets([f"{p.text} [{p.marker}]" for p in s.actions] or [NONE_FOUND])
+        if s.what_to_do:
+            doc.add_heading("What to do", level=2)
+            for x in s.what_to_do:
+                doc.add_paragraph(x, style="List Number")
         doc.add_heading("Sources", level=2)
         if s.citations:
             for c in s.citations:

@@ -118,6 +118,12 @@ class Bm25Index:
         sample = np.load(path / "dense_sample.npy") if (path / "dense_sample.npy").exists() else None
         return cls(model, ids, metas, texts, (path / "fingerprint").read_text().strip(), sample)
 
+    def doc_types(self) -> frozenset[str]:
+        """The document types present in the index (computed once)."""
+        if not hasattr(self, "_doc_types"):
+            self._doc_types = frozenset(str(m.get("doc_type", "")) for m in self.metadatas)
+        return self._doc_types
+
     def chunk(self, row: int) -> StoredChunk:
         return StoredChunk(self.ids[row], self.texts[row], self.metadatas[row])
 

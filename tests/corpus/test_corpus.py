@@ -52,3 +52,25 @@ def test_corpus_ingests_without_failures(settings):
     report = run_ingest(settings, corpus=CORPUS)
     assert report.failed == [] and report.documents == len(FILES)
     assert report.chunks > 5 * len(FILES)
+
+
+def test_body_text_has_no_document_ids_and_no_sentences_about_documents():
+    """Provenance and cross-references live in front matter (`see_also`), never in answerable text."""
+    from assistant.config import Settings
+    from assistant.readability import has_slug, is_meta
+    from assistant.text import split_sentences
+    from ingest.pipeline import load_corpus
+    from ingest.splitter import split_document
+
+    settings = Settings.from_env({}, corpus_dir=CORPUS)
+    docs, _, _ = load_corpus(CORPUS, settings)
+    bad = []
+    for d in docs:
+        for c in split_document(d, settings.chunk_size, settings.chunk_overlap):
+            body = c.page_content[c.metadata["body_offset"]:]
+            for s in split_sentences(body):
+                if s.startswith("#"):
+                    continue
+                if has_slug(s) or is_meta(s):
+                    bad.append((c.metadata["chunk_id"], s[:100]))
+    assert not bad, bad[:10]

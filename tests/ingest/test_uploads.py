@@ -2,6 +2,7 @@
 
 import shutil
 
+from ingest.state import discover
 from ingest.uploads import Upload, corpus_hashes, index_uploads, safe_upload_name
 from tests.conftest import FIXTURES
 
@@ -30,7 +31,7 @@ def test_upload_indexed_duplicate_refused_unreadable_rolled_back(settings, tmp_p
     assert any("unsupported file type .exe" in p for p in again.problems)
     assert any("empty.txt: cannot be read (empty file)" in p for p in again.problems)
     assert not (s.corpus_dir / "uploads" / "empty.txt").exists()
-    assert len(corpus_hashes(s.corpus_dir)) == len(list(p for p in s.corpus_dir.rglob("*") if p.is_file()))
+    assert len(corpus_hashes(s.corpus_dir)) == len(discover(s.corpus_dir))
 
 
 def test_indexing_failure_removes_the_saved_files(settings, tmp_path, monkeypatch):

@@ -252,7 +252,7 @@ def test_memo_download_content(indexed, downloads):
     assert name in downloads, list(downloads.keys())
     md = downloads[name].decode()
     assert "How long is a recordation valid?" in md
-    for heading in ("### Short answer", "### Legal basis", "### Risks", "### Recommended actions", "### Sources"):
+    for heading in ("### Short answer", "### Legal basis", "### Sources"):
         assert heading in md
     assert re.search(r"A recordation is valid for 10 years \[\d\]", md)
     assert re.search(r"- \[\d\] Demo Decree No. 7, Article 10", md)  # legal basis: instrument and article

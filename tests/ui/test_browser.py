@@ -138,7 +138,7 @@ def wait_answer(page, n: int):
     from playwright.sync_api import expect
 
     msg = assistant_messages(page).nth(n - 1)
-    expect(msg.get_by_text(re.compile(r"^(extractive|openai|ollama|llamacpp) · \d+ source\(s\)"))).to_be_visible(
+    expect(msg.get_by_text(re.compile(r"^(card|extractive|openai|ollama|llamacpp) · \d+ source\(s\)"))).to_be_visible(
         timeout=WAIT_MS
     )
     return msg
@@ -177,6 +177,15 @@ def screenshot_whole_app(page, path: Path) -> None:
 # ---- tests -------------------------------------------------------------------------------------
 
 
+def test_composed_answer_has_the_same_parts(page, server):
+    """A question no card answers is composed from the passages, in the same layout."""
+    open_app(page, server)
+    msg = ask(page, "What did Changping Customs find in the B2C export consignments in 2020?", 1)
+    text = msg.get_by_test_id("stMarkdownContainer").first.inner_text()
+    assert text.startswith("Short answer") and "[1]" in text, text
+    assert msg.get_by_text(re.compile(r"^extractive · \d+ source\(s\)")).count() == 1
+
+
 def test_starter_question_answer_with_sources_and_screenshot(page, server):
     from playwright.sync_api import expect
 
@@ -192,6 +201,10 @@ def test_starter_question_answer_with_sources_and_screenshot(page, server):
     )
     text = msg.get_by_test_id("stMarkdownContainer").first.inner_text()
     assert "[1]" in text and "26,000" in text, text
+    # The answer's parts: the short answer first, then the legal basis (primary sources only).
+    assert text.index("Short answer") < text.index("26,000") < text.index("Legal basis"), text
+    basis = text.split("Legal basis")[1]
+    assert "Cai Guan Shui [2018] No. 49" in basis and "source" in basis, basis
     mark = expand_first_source(msg)
     assert len(mark.inner_text()) > 20
     expect(msg.get_by_text("Instrument:").first).to_be_visible()
@@ -260,7 +273,7 @@ def test_memo_download(page, server):
     md = Path(info.value.path()).read_text(encoding="utf-8")
     assert info.value.suggested_filename == "memo-how-do-i-record-my-trademark-with-customs.md"
     assert "How do I record my trademark with customs?" in md
-    for heading in ("### Short answer", "### Legal basis", "### Risks", "### Recommended actions", "### Sources"):
+    for heading in ("### Short answer", "### Legal basis", "### What to do", "### Sources"):
         assert heading in md
     assert "[1]" in md and "http" in md and "Not legal advice" in md
     with page.expect_download() as info:

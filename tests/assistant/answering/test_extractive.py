@@ -27,8 +27,9 @@ def test_near_duplicates_dropped_and_order_follows_passages():
         doc("The annual limit is RMB 26,000 per person. The annual limit is RMB 26,000 for each person."),
         doc("Over the annual limit, goods are handled as general trade."),
     ]
-    text = ExtractiveAnswerer().answer("annual limit", passages).text
-    assert text.count("26,000") == 1 and text.endswith("general trade [2].")
+    draft = ExtractiveAnswerer().answer("annual limit and general trade", passages)
+    assert draft.text.count("26,000") == 1 and draft.text.endswith("general trade [2].")
+    assert draft.short == ["The annual limit is RMB 26,000 per person [1]."]
 
 
 def test_no_overlap_means_no_answer():
@@ -38,3 +39,45 @@ def test_no_overlap_means_no_answer():
 def test_trailing_punctuation_before_marker_is_cleaned():
     a = ExtractiveAnswerer().answer("release grounds", [doc("Release grounds are listed in Articles 12–14;")])
     assert a.text == "Release grounds are listed in Articles 12–14 [1]."
+
+
+def test_short_answer_states_the_figure_an_amount_question_asks_for():
+    passages = [
+        doc("The limit applies to each buyer of cross-border goods and is checked by customs against the buyer."),
+        doc("The single transaction limit is RMB 5,000."),
+    ]
+    draft = ExtractiveAnswerer().answer("How much is the limit per transaction for a buyer?", passages)
+    assert draft.intent == "amount" and draft.short == ["The single transaction limit is RMB 5,000 [2]."]
+
+
+def test_a_sentence_leaning_on_its_neighbour_comes_with_it_or_not_at_all():
+    passages = [doc("A recordation lasts 10 years from approval. It can be renewed for 10 more years each time.")]
+    draft = ExtractiveAnswerer().answer("Can a recordation be renewed?", passages)
+    assert draft.short == ["A recordation lasts 10 years from approval. It can be renewed for 10 more years each time [1]."]
+    lone = [doc("They can be renewed for 10 more years each time.")]
+    assert ExtractiveAnswerer().answer("Can a recordation be renewed?", lone).text == NO_ANSWER
+
+
+def test_slugs_and_sentences_about_documents_never_appear():
+    passages = [doc("Details are in seller-after-detention and the glossary. Customs notifies the right holder at once. "
+                    "The rules are covered in the regulations summary.")]
+    draft = ExtractiveAnswerer().answer("Does customs notify the right holder?", passages)
+    assert draft.text == "Customs notifies the right holder at once [1]."
+
+
+def test_long_enumeration_is_split_into_its_clauses():
+    long = ("Customs penalises sellers who fabricate order data for goods in general trade; customs penalises "
+            "platforms that help goods to be resold inside China after import; customs penalises anyone who fails "
+            "to check buyer identities so that other people's quotas are misused by resellers and agents acting for them.")
+    draft = ExtractiveAnswerer().answer("What does customs penalise about resold goods and identities?", [doc(long)])
+    assert all(len(x.split()) <= 55 for x in draft.short + draft.points)
+    assert any("resold" in x for x in draft.short + draft.points)
+
+
+def test_seller_situations_get_steps_from_instructions_in_the_passages():
+    passages = [
+        doc("Customs notifies the consignee when it suspends clearance of suspected goods."),
+        doc("Reply to the customs notice with your authorisation documents. Keep copies of every licence."),
+    ]
+    draft = ExtractiveAnswerer().answer("Customs stopped my parcel, what should I do?", passages)
+    assert draft.steps and all(s.startswith(("Reply", "Keep")) for s in draft.steps)

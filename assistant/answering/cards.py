@@ -1,0 +1,318 @@
+"""Answer cards: curated question -> answer units for the questions sellers ask most.
+
+A card (``corpus/cards/*.yaml``) holds question variants in sellers' and consultants' words, a
+short answer, key points each with the passages that back them, steps for seller situations, and
+its legal basis as chunk ids of primary sources. Cards are written in the project's own words from
+the same facts as the corpus; every figure in a card appears in a passage it cites (tested).
+
+`CardIndex` matches a question against every card's variants: dense similarity (the question's
+own embedding, computed once for retrieval too) with a lexical check, above a threshold that is
+calibrated on the cards themselves (see `calibrate`). Below it, the composer answers from the
+retrieved passages alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from assistant.text import terms
+
+CARDS_DIR = "cards"  # under the corpus folder; ingest leaves it out (see ingest.state)
+INTENTS = ("amount", "deadline", "permission", "procedure", "definition", "penalty", "legal_basis",
+           "comparison", "evasion")
+
+
+class CardError(ValueError):
+    """A card file is malformed; the message names the file and the card."""
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    text: str
+    cite: tuple[str, ...]
+    text_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One curated answer. ``legal_basis`` and key-point ``cite`` are chunk ids of the index."""
+
+    id: str
+    topic: str
+    intent: str
+    reviewed: str
+    questions: tuple[str, ...]
+    short_answer: str
+    legal_basis: tuple[str, ...]
+    key_points: tuple[KeyPoint, ...] = ()
+    what_to_do: tuple[str, ...] = ()
+    questions_zh: tuple[str, ...] = ()
+    short_answer_zh: str = ""
+    what_to_do_zh: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def declines(self) -> bool:
+        """A decline card answers a request for help evading customs controls."""
+        return self.intent == "evasion"
+
+    def cited_ids(self) -> list[str]:
+        """Every chunk the card cites, legal basis first, without repeats."""
+        out: list[str] = []
+        for cid in (*self.legal_basis, *(c for kp in self.key_points for c in kp.cite)):
+            if cid not in out:
+                out.append(cid)
+        return out
+
+
+def _strs(value, where: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CardError(f"{where}: '{key}' must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _card(raw: dict, source: str) -> Card:
+    where = f"{source}: card {raw.get('id', '?')!r}"
+    for key in ("id", "topic", "intent", "short_answer"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise CardError(f"{where}: missing '{key}'")
+    if raw["intent"] not in INTENTS:
+        raise CardError(f"{where}: intent {raw['intent']!r} is not one of {', '.join(INTENTS)}")
+    points = []
+    for kp in raw.get("key_points") or []:
+        if not isinstance(kp, dict) or not isinstance(kp.get("text"), str):
+            raise CardError(f"{where}: each key point needs 'text' and 'cite'")
+        cite = _strs(kp.get("cite"), where, "cite")
+        if not cite:
+            raise CardError(f"{where}: key point {kp['text'][:40]!r} cites nothing")
+        points.append(KeyPoint(kp["text"].strip(), cite, str(kp.get("text_zh") or "").strip()))
+    questions = _strs(raw.get("questions"), where, "questions")
+    legal_basis = _strs(raw.get("legal_basis"), where, "legal_basis")
+    if not questions or not legal_basis:
+        raise CardError(f"{where}: needs 'questions' and 'legal_basis'")
+    reviewed = raw.get("reviewed")
+    return Card(
+        id=raw["id"].strip(),
+        topic=raw["topic"].strip(),
+        intent=raw["intent"],
+        reviewed=reviewed.isoformat() if isinstance(reviewed, dt.date) else str(reviewed or ""),
+        questions=questions,
+        short_answer=raw["short_answer"].strip(),
+        legal_basis=legal_basis,
+        key_points=tuple(points),
+        what_to_do=_strs(raw.get("what_to_do"), where, "what_to_do"),
+        questions_zh=_strs(raw.get("questions_zh"), where, "questions_zh"),
+        short_answer_zh=str(raw.get("short_answer_zh") or "").strip(),
+        what_to_do_zh=_strs(raw.get("what_to_do_zh"), where, "what_to_do_zh"),
+        source=source,
+    )
+
+
+def load_cards(folder: Path) -> list[Card]:
+    """Every card in ``folder/*.yaml`` (safe YAML); a malformed file raises `CardError` naming it."""
+    cards: list[Card] = []
+    seen: dict[str, str] = {}
+    if not folder.is_dir():
+        return cards
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise CardError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
+            raise CardError(f"{path.name}: expected a top-level 'cards' list")
+        for raw in data["cards"]:
+            if not isinstance(raw, dict):
+                raise CardError(f"{path.name}: every card must be a mapping")
+            card = _card(raw, path.name)
+            if card.id in seen:
+                raise CardError(f"{path.name}: card id {card.id!r} also in {seen[card.id]}")
+            seen[card.id] = path.name
+            cards.append(card)
+    return cards
+
+
+@dataclass(frozen=True)
+class CardMatch:
+    card: Card
+    score: float  # cosine similarity of the question to the closest variant
+    variant: str
+
+
+# Thresholds measured with `calibrate` on the cards' own question variants and the bundled MiniLM
+# (python -m evals cards): see the README's card figures. Another embedder needs its own values
+# (CBEC_CARD_THRESHOLD scales the similarity floor).
+DEFAULT_CARD_THRESHOLD = 0.70
+MIN_COVERAGE = 0.5  # share of the question's known words the card must contain
+STRONG_COVERAGE = 0.8
+
+
+@dataclass
+class CardIndex:
+    """The English question variants of every card, embedded once, matched by several signals.
+
+    A card is chosen when the question is close to one of its variants (cosine), the card's own
+    words cover most of the question's informative words, and retrieval agrees: one of the card's
+    cited passages is among the retrieved ones. Each signal alone confuses neighbouring cards
+    (the annual limit and the per-order limit, validity and renewal); together they rarely do.
+    """
+
+    cards: list[Card]
+    variants: list[str] = field(default_factory=list)
+    owners: list[int] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    answers: np.ndarray | None = None
+    threshold: float = DEFAULT_CARD_THRESHOLD
+    card_terms: list[frozenset[str]] = field(default_factory=list)
+    idf: dict[str, float] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()  # words at least three cards use: the domain's words
+    corpus_words: frozenset[str] = frozenset()  # words of the indexed passages
+
+    @classmethod
+    def build(cls, cards: list[Card], embeddings, threshold: float = 0.0, passages: Iterable[str] = ()) -> CardIndex:
+        variants, owners = [], []
+        for i, card in enumerate(cards):
+            for q in card.questions:
+                variants.append(q)
+                owners.append(i)
+        vectors = answers = None
+        if variants:
+            vecs = np.asarray(embeddings.embed_documents(variants + [c.short_answer for c in cards]), dtype=np.float32)
+            vectors, answers = vecs[: len(variants)], vecs[len(variants):]
+        card_terms = [
+            frozenset(terms(" ".join((*c.questions, c.short_answer, *(k.text for k in c.key_points))))) for c in cards
+        ]
+        df: dict[str, int] = {}
+        for ts in card_terms:
+            for t in ts:
+                df[t] = df.get(t, 0) + 1
+        n = max(len(cards), 1)
+        idf = {t: math.log(1 + n / d) for t, d in df.items()}
+        common = frozenset(t for t, d in df.items() if d >= 3)
+        corpus_words = frozenset(t for p in passages for t in terms(p))
+        return cls(cards, variants, owners, vectors, answers, threshold or DEFAULT_CARD_THRESHOLD, card_terms, idf, common,
+                   corpus_words)
+
+    def by_id(self) -> dict[str, Card]:
+        return {c.id: c for c in self.cards}
+
+    def coverage(self, question: str, ci: int) -> float:
+        """Share of the question's known words (weighted by rarity among cards) that this card contains.
+
+        Words neither the cards nor the passages use (a typo, a shop's name) say nothing about which
+        card answers and are left out; a word the passages use but no card does (a case's brand, a
+        customs office) counts against every card, so a question about that specific case is
+        answered from the passages, not from a general card.
+        """
+        unknown = math.log(1 + max(len(self.cards), 1))
+        q = [t for t in set(terms(question)) if t in self.idf or t in self.corpus_words]
+        total = sum(self.idf.get(t, unknown) for t in q)
+        return sum(self.idf.get(t, 0.0) for t in q if t in self.card_terms[ci]) / total if total else 0.0
+
+    def ranked(self, qvec: Sequence[float], allowed: Iterable[int] | None = None) -> list[tuple[float, int, int]]:
+        """(variant similarity, card index, variant index) per card, best first."""
+        if self.vectors is None or not len(self.variants):
+            return []
+        keep = set(allowed) if allowed is not None else None
+        sims = self.vectors @ np.asarray(qvec, dtype=np.float32)
+        best: dict[int, tuple[float, int]] = {}
+        for vi, (owner, sim) in enumerate(zip(self.owners, sims.tolist(), strict=True)):
+            if keep is not None and owner not in keep:
+                continue
+            if owner not in best or sim > best[owner][0]:
+                best[owner] = (sim, vi)
+        return sorted(((s, ci, vi) for ci, (s, vi) in best.items()), reverse=True)
+
+    def match(self, question: str, qvec: Sequence[float], retrieved: Sequence[str] = (),
+              declines: bool | None = None) -> CardMatch | None:
+        """The card that answers ``question``, or None when no card is clearly it.
+
+        ``retrieved`` are the chunk ids retrieval returned, best first; ``declines`` restricts the
+        search to decline cards (True) or to answer cards (False).
+        """
+        allowed = None if declines is None else [i for i, c in enumerate(self.cards) if c.declines == declines]
+        ranked = self.ranked(qvec, allowed)
+        if not ranked:
+            return None
+        ranks = {cid: r for r, cid in enumerate(retrieved)}
+        q = np.asarray(qvec, dtype=np.float32)
+        best: tuple[float, int, int, float] | None = None
+        for sim, ci, vi in ranked[:8]:
+            card = self.cards[ci]
+            evidence = sum(1.0 / (1 + ranks[c]) for c in card.cited_ids() if c in ranks)
+            # A near-verbatim variant outweighs the rest; the answer's closeness, retrieval's
+            # agreement and word coverage break ties between neighbouring cards.
+            combined = 2.0 * sim + 0.25 * float(self.answers[ci] @ q) + 0.2 * evidence + self.coverage(question, ci)
+            if best is None or combined > best[3]:
+                best = (sim, ci, vi, combined)
+        sim, ci, vi, _ = best
+        card = self.cards[ci]
+        agrees = not retrieved or any(c in ranks for c in card.cited_ids())
+        coverage = self.coverage(question, ci)
+        # Close in meaning, most of the question's known words, and retrieval agrees; or, without
+        # retrieval's agreement, nearly all the words and still close.
+        confident = (sim >= self.threshold and coverage >= MIN_COVERAGE and agrees) or (
+            sim >= self.threshold - 0.08 and coverage >= STRONG_COVERAGE
+        )
+        return CardMatch(card, float(sim), self.variants[vi]) if confident else None
+
+    def core(self, question: str) -> str:
+        """The question without the words few cards use (places, products): what the question is about.
+
+        "Customs detained my parcel of branded sneakers at Shenzhen, what happens now?" becomes
+        "Customs detained my parcel of branded at, what happens now?", which the cards recognise.
+        """
+        kept = []
+        for word in question.split():
+            ts = terms(word)
+            if not ts or all(t in self.vocabulary for t in ts):
+                kept.append(word)
+        return " ".join(kept)
+
+    def closest_intent(self, qvec: Sequence[float]) -> str | None:
+        ranked = self.ranked(qvec)
+        return self.cards[ranked[0][1]].intent if ranked else None
+
+
+def calibrate(index: CardIndex) -> dict[str, float]:
+    """Leave-one-variant-out similarities: how close a held-out variant is to its own card and to others.
+
+    Returns percentiles of both distributions; the threshold belongs where own-card matches are
+    still common and other-card matches rare.
+    """
+    if index.vectors is None:
+        return {}
+    sims = index.vectors @ index.vectors.T
+    own, other = [], []
+    owners = np.asarray(index.owners)
+    for i in range(len(index.variants)):
+        row = sims[i].copy()
+        row[i] = -1.0
+        same = owners == owners[i]
+        own.append(float(row[same].max()) if same.sum() > 1 else np.nan)
+        other.append(float(row[~same].max()))
+    own_a, other_a = np.asarray([x for x in own if not np.isnan(x)]), np.asarray(other)
+    return {
+        "own_p20": float(np.percentile(own_a, 20)),
+        "own_p50": float(np.percentile(own_a, 50)),
+        "other_p50": float(np.percentile(other_a, 50)),
+        "other_p95": float(np.percentile(other_a, 95)),
+        "other_p99": float(np.percentile(other_a, 99)),
+    }
+
+
+def cards_dir(corpus_dir: Path) -> Path:
+    return corpus_dir / CARDS_DIR
+
+
+def all_questions(cards: Iterable[Card]) -> list[str]:
+    return [q for c in cards for q in c.questions]

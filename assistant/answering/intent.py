@@ -1,0 +1,66 @@
+"""What kind of answer a question wants: a figure, a period, yes/no with the rule, steps, a meaning...
+
+Rules first (they are precise on the words sellers use: "how much", "how long", "can I"); when no
+rule fires, the intent of the closest answer-card variant decides (the cards carry labelled
+questions, so no separate exemplar list has to be kept in step). The intent decides which
+sentences can answer (a number, a period, an article, a modal rule) and the answer's layout.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    AMOUNT = "amount"
+    DEADLINE = "deadline"
+    PERMISSION = "permission"
+    PROCEDURE = "procedure"
+    DEFINITION = "definition"
+    PENALTY = "penalty"
+    LEGAL_BASIS = "legal_basis"
+    COMPARISON = "comparison"
+
+
+# Order matters: the first rule that fires wins ("how much is the fine" is a penalty question,
+# "how long is a recordation valid" a deadline question, "can I be fined" a penalty question).
+RULES: list[tuple[Intent, re.Pattern]] = [
+    (Intent.COMPARISON, re.compile(
+        r"\b(differen(ce|t)|differ|compare[sd]?|comparison|versus|vs\.?)\b|\bor\b.{0,40}\bwhich\b|"
+        r"\bwhich is (better|cheaper|faster)\b|\bbetween \S+ and \S+", re.I)),
+    (Intent.LEGAL_BASIS, re.compile(
+        r"\b(legal basis|which (article|law|regulation|rule|decree|announcement|notice)s?|what (article|law|regulation)s?|"
+        r"under which|statutory|cite|citation|source of (the|this) rule|legal ground)\b", re.I)),
+    (Intent.DEADLINE, re.compile(
+        r"\b(how long|how many (working |calendar )?(days|months|years)|deadline|time ?limit|how soon|by when|"
+        r"when (is|are) (it|my|the) .*due|valid(ity)? for|expire|within how|how quickly|what date|when do i have to)\b", re.I)),
+    (Intent.PENALTY, re.compile(
+        r"\b(fines?|fined|penalt(y|ies)|punish\w*|sanctions?|confiscat\w*|criminal|jail|prison|prosecut\w*|"
+        r"what happens if .*(caught|fake|counterfeit|infring)|consequences?|in trouble|get caught)\b", re.I)),
+    (Intent.PERMISSION, re.compile(
+        r"^\s*(can|may|could|am i allowed|are we allowed|is it (ok|okay|allowed|legal|possible|permitted)|"
+        r"do i (need|have) to|must i|should i|is there any way|are .{1,30} allowed|is .{1,30} allowed|"
+        r"do (i|we) need)\b|\b(allowed to|permitted to|legal to|is it ok)\b", re.I)),
+    (Intent.AMOUNT, re.compile(
+        r"\b(how much|how many|limits?|amount|rates?|tax(es)?|duty|cost|fees?|value|max(imum)?|cap|threshold|"
+        r"percent(age)?|quota|allowance|guarantee)\b", re.I)),
+    (Intent.PROCEDURE, re.compile(
+        r"\b(what (happens|now|next|do i do|should i do|can i do|are the steps)|how (do|can|should|to) (i|we)?|"
+        r"steps?|procedure|process|what to do|got (a|the) notice|detained|stopped|held|seized)\b", re.I)),
+    (Intent.DEFINITION, re.compile(
+        r"\b(what (is|are|does)|meaning|means|define|definition|which (code|mode)|what code|explain)\b", re.I)),
+]
+
+
+def classify(question: str, card_intent: str | None = None) -> Intent:
+    """The intent of ``question``; ``card_intent`` (the closest card's) decides when no rule fires."""
+    for intent, rx in RULES:
+        if rx.search(question):
+            return intent
+    if card_intent:
+        try:
+            return Intent(card_intent)
+        except ValueError:
+            pass
+    return Intent.DEFINITION

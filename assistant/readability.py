@@ -1,0 +1,104 @@
+"""What makes an answer sentence unreadable, in one place: the composer avoids it, the evals measure it.
+
+A sentence is flagged when it carries an internal document id (a slug), talks about documents
+instead of rules, leans on a neighbour it does not have ("They…", "Second, …"), is cut off or is
+an over-long enumeration; two sentences are near-duplicates when they restate the same fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.text import strip_markers, terms
+
+# Lower-case hyphenated ids of three or more parts ("seller-after-detention",
+# "gacc-2018-194-cbec-retail-export"). Ordinary compounds ("cross-border", "e-commerce") have two
+# parts; longer ones are built with joiners ("notice-and-takedown", "year-on-year") or count days.
+SLUG = re.compile(r"(?<![\w/.-])[a-z0-9]+(?:-[a-z0-9]+){2,}(?![\w/-])")
+_COMPOUND = re.compile(r"-(of|on|and|the|to|by|in|for|or|a|as|at|per)-|^\d+-(working-)?(day|month|year|digit|piece)s?$|^non-")
+META = re.compile(
+    r"^(this|the present|our|that) (document|checklist|guide|section|page|article|summary|note|table|glossary|file|"
+    r"project|corpus|fact sheet)\b|\b(this|the) project('s)?\b|\bthis product\b|\bfact sheet\b|\bin this corpus\b|"
+    r"\bis covered (in|by|under)\b|\bare covered (in|by)\b|\bdetails are in\b|\bsee (also )?(the )?(section|document|below|above)\b|"
+    r"\bsection numbers are editorial\b|\bplaceholder\b|^(section|article) numbers (below|above)|^(for|on) (details|more)\b",
+    re.I,
+)
+# Openers that point at a previous sentence for their subject.
+DANGLING = re.compile(
+    r"^(it|its|this|these|that|those|they|their|them|such|he|she|second(ly)?|third(ly)?|fourth|finally|also|"
+    r"however|moreover|furthermore|in addition|then|there|here|both|either|neither|the latter|the former|"
+    r"the same|likewise|otherwise)\b[ ,]",
+    re.I,
+)
+MAX_WORDS = 60
+_END = re.compile(r"[.!?。！？)\]”\"']$")
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def has_slug(sentence: str) -> bool:
+    return any(not _COMPOUND.search(m.group(0)) for m in SLUG.finditer(sentence))
+
+
+def is_meta(sentence: str) -> bool:
+    return bool(META.search(sentence.strip()))
+
+
+def is_dangling(sentence: str) -> bool:
+    return bool(DANGLING.match(sentence.strip()))
+
+
+def is_cut(sentence: str) -> bool:
+    """Ends without closing punctuation (markers aside), or in the middle of a word."""
+    s = strip_markers(sentence).rstrip()
+    return not s or not _END.search(s)
+
+
+def words(sentence: str) -> int:
+    return len(strip_markers(sentence).split())
+
+
+_NOT_FIGURES = re.compile(r"^(9610|1210|1239|9710|9810|(19|20)\d\d)$")
+
+
+def numbers(sentence: str) -> frozenset[str]:
+    """The figures a sentence states ("RMB 5,000" and "5000" are the same figure).
+
+    Mode codes and years name things rather than state amounts, so they are left out.
+    """
+    found = (n.replace(",", "").rstrip(".") for n in _NUMBER.findall(strip_markers(sentence)))
+    return frozenset(n for n in found if not _NOT_FIGURES.match(n))
+
+
+def near_duplicate(a: str, b: str) -> bool:
+    """Two sentences restating one fact: most content words shared, or the same figures and much in common."""
+    ta, tb = set(terms(strip_markers(a))), set(terms(strip_markers(b)))
+    if not ta or not tb:
+        return False
+    jaccard = len(ta & tb) / len(ta | tb)
+    containment = len(ta & tb) / min(len(ta), len(tb))
+    na, nb = numbers(a), numbers(b)
+    shared_figures = bool(na and nb) and len(na & nb) / min(len(na), len(nb)) >= 0.5
+    return jaccard > 0.5 or containment > 0.8 or (shared_figures and jaccard > 0.2)
+
+
+def flags(sentences: Sequence[str]) -> list[str]:
+    """Readability problems of an answer's sentences, each named with the sentence it concerns."""
+    out: list[str] = []
+    for i, s in enumerate(sentences):
+        short = strip_markers(s)[:60]
+        if has_slug(s):
+            out.append(f"slug: {short!r}")
+        if is_meta(s):
+            out.append(f"meta-sentence: {short!r}")
+        if is_dangling(s):
+            out.append(f"dangling reference: {short!r}")
+        if words(s) > MAX_WORDS:
+            out.append(f"over-long ({words(s)} words): {short!r}")
+        if is_cut(s):
+            out.append(f"cut sentence: {short!r}")
+        for t in sentences[:i]:
+            if near_duplicate(s, t):
+                out.append(f"near-duplicate: {short!r} ~ {strip_markers(t)[:60]!r}")
+                break
+    return out

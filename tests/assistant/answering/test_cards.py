@@ -1,0 +1,56 @@
+"""Answer cards: loading refuses malformed files by name; matching needs meaning, words and agreement."""
+
+import pytest
+
+from assistant.answering.cards import CardError, CardIndex, load_cards
+from assistant.embedders import HashingEmbeddings
+
+CARD = """
+cards:
+  - id: demo-limit
+    topic: tax
+    intent: amount
+    reviewed: 2026-11-25
+    questions: ["What is the annual limit per person?", "yearly cap per buyer"]
+    short_answer: "The annual limit is RMB 26,000 per person."
+    legal_basis: [tax:sec-1:0]
+  - id: demo-renewal
+    topic: recordation
+    intent: deadline
+    reviewed: 2026-11-25
+    questions: ["When can a recordation be renewed?", "renewal window for recordation"]
+    short_answer: "Renewal may be requested within 6 months before expiry."
+    legal_basis: [rules:art-10:0]
+"""
+
+
+def test_load_and_malformed_files_are_named(tmp_path):
+    (tmp_path / "a.yaml").write_text(CARD)
+    cards = load_cards(tmp_path)
+    assert [c.id for c in cards] == ["demo-limit", "demo-renewal"] and cards[0].reviewed == "2026-11-25"
+    (tmp_path / "b.yaml").write_text("cards:\n  - id: x\n    topic: tax\n    intent: gossip\n    short_answer: s\n")
+    with pytest.raises(CardError, match=r"b.yaml: card 'x': intent 'gossip'"):
+        load_cards(tmp_path)
+    (tmp_path / "b.yaml").write_text("cards: [unclosed")
+    with pytest.raises(CardError, match="b.yaml: not valid YAML"):
+        load_cards(tmp_path)
+    (tmp_path / "b.yaml").write_text(CARD.replace("demo-renewal", "demo-limit"))
+    with pytest.raises(CardError, match="also in a.yaml"):
+        load_cards(tmp_path)
+
+
+def test_match_needs_closeness_words_and_agreement(tmp_path):
+    (tmp_path / "a.yaml").write_text(CARD)
+    emb = HashingEmbeddings(256)
+    index = CardIndex.build(load_cards(tmp_path), emb, threshold=0.7, passages=["The annual limit applies per person."])
+    q = "What is the annual limit per person?"
+    m = index.match(q, emb.embed_query(q), retrieved=["tax:sec-1:0"])
+    assert m and m.card.id == "demo-limit" and m.score == pytest.approx(1.0)
+    # Retrieval found nothing the card cites, and the words alone are not all there: no card.
+    q2 = "annual limit for companies importing machinery"
+    assert index.match(q2, emb.embed_query(q2), retrieved=["other:x:0"]) is None
+    # A question far from every variant gets no card at all.
+    q3 = "chocolate cake recipe"
+    assert index.match(q3, emb.embed_query(q3)) is None
+    core = index.core("What is the annual limit for Zorblax?")
+    assert "Zorblax" not in core and core.startswith("What is the")

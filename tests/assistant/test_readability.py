@@ -1,0 +1,27 @@
+"""The readability rules the composer avoids and the evals measure."""
+
+from assistant.readability import flags, has_slug, is_cut, is_dangling, is_meta, near_duplicate, numbers
+
+
+def test_each_defect_is_named():
+    assert has_slug("Details are in gacc-2018-194-cbec-retail-export.")
+    assert not has_slug("Cross-border e-commerce uses a 3-working-day reply and notice-and-takedown rules.")
+    assert is_meta("This document sets out the limits.") and is_meta("The rule is covered in the glossary.")
+    assert not is_meta("Show an electronic Chinese label on the product page.")
+    assert is_dangling("They must reply within 3 working days.") and not is_dangling("Theft is a crime.")
+    assert is_cut("The right holder must reply within") and not is_cut("The holder must reply [1].")
+
+
+def test_near_duplicates_share_the_fact_not_just_words():
+    a = "A recordation is valid for 10 years [1]."
+    assert near_duplicate(a, "The recordation stays valid for 10 years from approval [2].")
+    assert not near_duplicate(a, "Renewal adds another period after the recordation expires [2].")
+    assert numbers("RMB 5,000 under code 9610 since 2019") == {"5000"}
+
+
+def test_flags_list_every_problem_with_its_sentence():
+    out = flags(["A recordation is valid for 10 years [1].", "It lasts 10 years [2].", "See seller-after-detention-guide."])
+    assert any(f.startswith("dangling reference") for f in out)
+    assert any(f.startswith("near-duplicate") for f in out)
+    assert any(f.startswith("slug") for f in out)
+    assert flags(["Customs notifies the holder at once [1].", "The holder replies within 3 working days [2]."]) == []

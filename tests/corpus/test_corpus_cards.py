@@ -1,0 +1,87 @@
+"""Answer cards are trustworthy: their passages exist, their legal basis is law, their figures are cited.
+
+Read from the real corpus through the real converters and splitter (no embedding needed).
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.cards import Card, cards_dir, load_cards
+from assistant.config import Settings
+from assistant.readability import has_slug, is_dangling, is_meta
+from assistant.schema import is_primary
+from ingest.pipeline import load_corpus
+from ingest.splitter import split_document
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CARDS = load_cards(cards_dir(CORPUS))
+# Commas inside numbers are ignored ("5,000" = "5000"); a figure is a run of digits (with a decimal part).
+FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+@pytest.fixture(scope="module")
+def chunks() -> dict[str, dict]:
+    settings = Settings.from_env({}, corpus_dir=CORPUS)
+    docs, failures, _ = load_corpus(CORPUS, settings)
+    assert not failures
+    out = {}
+    for d in docs:
+        for c in split_document(d, settings.chunk_size, settings.chunk_overlap):
+            out[c.metadata["chunk_id"]] = {"meta": c.metadata, "text": c.page_content}
+    return out
+
+
+MONTHS = "January February March April May June July August September October November December".split()
+ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
+
+
+def figures(text: str) -> set[str]:
+    """Digits a text states; a Chinese date "2020年7月1日" reads as "1 July 2020", as the passages write it."""
+    text = ZH_DATE.sub(lambda m: f"{m.group(3) or ''} {MONTHS[int(m.group(2)) - 1]} {m.group(1)}", text)
+    return set(FIGURE.findall(text.replace(",", "")))
+
+
+def test_chinese_dates_are_compared_as_the_passages_write_them():
+    assert figures("自2020年7月1日起") == {"1", "2020"} and figures("2022年3月") == {"2022"}
+
+
+def test_enough_cards_across_topics():
+    answer_cards = [c for c in CARDS if not c.declines]
+    assert len(answer_cards) >= 60
+    assert len({c.topic for c in answer_cards}) >= 15
+    assert len([c for c in CARDS if c.declines]) >= 5
+
+
+@pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)
+def test_card_passages_exist_and_legal_basis_is_primary_and_current(card: Card, chunks):
+    for cid in card.cited_ids():
+        assert cid in chunks, f"{cid} is not a chunk of the index"
+    for cid in card.legal_basis:
+        meta = chunks[cid]["meta"]
+        assert is_primary(meta), f"{cid} is a {meta['doc_type']}, not a primary source"
+        assert meta.get("status") != "superseded", f"{cid} is superseded"
+
+
+@pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)
+def test_every_figure_in_a_card_is_in_a_passage_it_cites(card: Card, chunks):
+    cited = " ".join(chunks[c]["text"] for c in card.cited_ids())
+    basis = " ".join(chunks[c]["text"] for c in card.legal_basis)
+    for text in (card.short_answer, card.short_answer_zh, *card.what_to_do, *card.what_to_do_zh):
+        missing = figures(text) - figures(cited)
+        assert not missing, f"{missing} in {text!r} appear in no cited passage"
+    assert figures(card.short_answer) <= figures(basis) | figures(cited)
+    for kp in card.key_points:
+        own = " ".join(chunks[c]["text"] for c in kp.cite)
+        for text in (kp.text, kp.text_zh):
+            missing = figures(text) - figures(own)
+            assert not missing, f"{missing} in key point {text!r} appear in none of its passages"
+
+
+@pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)
+def test_card_text_reads_on_its_own(card: Card):
+    assert len(card.questions) >= 3 and card.questions_zh, "variants in English and Chinese"
+    assert len(card.what_to_do_zh) in (0, len(card.what_to_do))
+    for text in (card.short_answer, *(k.text for k in card.key_points), *card.what_to_do):
+        assert not has_slug(text) and not is_meta(text) and not is_dangling(text), text
