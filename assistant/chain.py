@@ -8,6 +8,7 @@ Heavy parts (model, store, BM25) are built once in `Assistant.from_settings` and
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from assistant.config import Backend, Settings
 from assistant.guards import DECLINE_CARD, DEFAULT_MIN_RELEVANCE, EVASION_REFUSAL, evasion_kind, is_relevant
 from assistant.readability import near_duplicate
 from assistant.retrieval import Filters, Hit, HybridRetriever, build_retriever
-from assistant.retrieval.source_prior import search_preferring_rules
+from assistant.retrieval.source_prior import asks_for_cases, search_preferring_rules
 from assistant.schema import is_primary
 from assistant.text import MARKER, split_sentences
 
@@ -35,6 +36,11 @@ REFUSAL = (
     "I cover China Customs rules for cross-border e-commerce (modes 9610, 1210, 1239, 9710, 9810; "
     "tax limits; returns) and Customs protection of intellectual property (recordation, detention, "
     "guarantees, investigation, penalties, cases)."
+)
+# A question answered by yes or no opens with an auxiliary ("can I…", "is it…", "do I need…").
+YES_NO_QUESTION = re.compile(
+    r"^\s*(and |so |but |ok(ay)? |hi,? )?(can|could|may|might|is|are|am|do|does|did|will|would|should|must|has|have|shall)\b",
+    re.I,
 )
 CITATION_FIELDS = ("marker", "id", "title", "instrument", "article", "source_url", "date", "text", "score")
 LEGAL_BASIS_FIELDS = ("marker", "title", "instrument", "article", "date", "status", "source_url")
@@ -228,8 +234,12 @@ class Assistant(Runnable):
             hits.append(Hit(cid, chunk.text, dict(chunk.metadata), 1.0))
         return hits
 
-    def _card_draft(self, card: Card, hits: list[Hit]) -> Draft:
-        """The card's parts with ``[n]`` markers over ``hits`` (the card's cited passages, in order)."""
+    def _card_draft(self, card: Card, hits: list[Hit], question: str = "") -> Draft:
+        """The card's parts with ``[n]`` markers over ``hits`` (the card's cited passages, in order).
+
+        A card's "Yes." or "No," answers a yes/no question; to "what happens…" it would read oddly,
+        so it is left out when the question is not asked that way.
+        """
         pos = {h.chunk_id: i + 1 for i, h in enumerate(hits)}
 
         def marked(text: str, ids) -> list[str]:
@@ -238,7 +248,11 @@ class Assistant(Runnable):
             text = " ".join(text.split())
             return [f"{text[:-1]} {refs}{text[-1]}" if text[-1:] in ".!?。" else f"{text} {refs}"]
 
-        short = marked(card.short_answer, card.legal_basis)
+        text = card.short_answer
+        if question and not YES_NO_QUESTION.match(question):
+            text = re.sub(r"^(Yes|No)\b[,.:;]?\s*", "", text)
+            text = text[:1].upper() + text[1:]
+        short = marked(text, card.legal_basis)
         points: list[str] = []
         for kp in card.key_points:
             for m in marked(kp.text, kp.cite):
@@ -400,6 +414,8 @@ class Assistant(Runnable):
         # instruments, a date range) is answered from the passages those filters allow.
         # LLM backends write their own answer from the passages; cards are the extractive engine's layer.
         use_cards = isinstance(self.answerer, ExtractiveAnswerer) and prep.filters == self.retriever.filters
+        # A question about a case, an example or figures is answered from those passages.
+        use_cards = use_cards and not asks_for_cases(prep.standalone)
         if self.cards is not None and vec is not None and use_cards:
             ids = [h.chunk_id for h in hits]
             match = self.cards.match(prep.standalone, vec, ids, declines=False)
@@ -410,7 +426,7 @@ class Assistant(Runnable):
                 match = self.cards.match(core, self._embed(core), ids, declines=False)
         card_hits = self._card_hits(match.card, prep.filters) if match else None
         if match and card_hits:
-            draft = self._card_draft(match.card, card_hits)
+            draft = self._card_draft(match.card, card_hits, prep.question)
             timings.update(answer=_ms(t1), total=_ms(t0))
             yield from self._emit(self._finish(prep, card_hits, draft, "card", timings, "", hits, match.card), stream)
             return

@@ -154,6 +154,7 @@ class CardMatch:
 DEFAULT_CARD_THRESHOLD = 0.70
 MIN_COVERAGE = 0.5  # share of the question's known words the card must contain
 STRONG_COVERAGE = 0.8
+NEAR_VERBATIM = 0.88  # a variant this close is the question, typos and all
 
 
 @dataclass
@@ -260,8 +261,10 @@ class CardIndex:
         coverage = self.coverage(question, ci)
         # Close in meaning, most of the question's known words, and retrieval agrees; or, without
         # retrieval's agreement, nearly all the words and still close.
-        confident = (sim >= self.threshold and coverage >= MIN_COVERAGE and agrees) or (
-            sim >= self.threshold - 0.08 and coverage >= STRONG_COVERAGE
+        confident = (
+            (sim >= self.threshold and coverage >= MIN_COVERAGE and agrees)
+            or (sim >= self.threshold - 0.08 and coverage >= STRONG_COVERAGE)
+            or (sim >= NEAR_VERBATIM and agrees)
         )
         return CardMatch(card, float(sim), self.variants[vi]) if confident else None
 

@@ -19,6 +19,8 @@ THESAURUS: list[tuple[str, str]] = [
     (r"\b(max(imum)?|ceiling|at most|most)\b", "up to limit"),
     (r"\b(allowance|quota|cap|caps|yearly|per year|a year|annual)\b", "annual limit"),
     (r"\bwhite-?list\b", "positive list"),
+    (r"\b(on (its|their) own( initiative)?|own motion|by itself|without (a|any) complaint|proactively)\b", "ex officio"),
+    (r"\b(chinese|local|china|domestic) (company|entity|partner|firm|representative)\b", "domestic agent"),
     (r"\b(id|ids|id cards?|passports?|identity cards?)\b", "identity identity documents verify"),
     (r"\b(cousin|friend|relative|family|mother|father|wife|husband|sister|brother|colleague|neighbou?r)s?'?s?\b",
      "other people's another citizen's identity quotas"),
