@@ -39,6 +39,8 @@ STARTERS = (
     "Customs detained my parcel — what now?",
     "What is the annual limit for cross-border e-commerce retail imports?",
     "How do I record my trademark with customs?",
+    "海关扣了我的货怎么办？",
+    "跨境电商零售进口每年能买多少？",
 )
 
 
@@ -355,20 +357,27 @@ def render_sources(ans, titles: dict[str, str]) -> None:
 
 
 def answer_markdown(ans) -> str:
-    """The answer's parts as Markdown: short answer, key points, legal basis, what to do."""
-    parts = ["##### Short answer", escape_markdown(ans.short_answer or ans.body())]
+    """The answer's parts as Markdown, headed in the answer's language."""
+    from assistant.language import text
+
+    lang = ans.lang
+    parts = [f"##### {text('short_answer', lang)}", escape_markdown(ans.short_answer or ans.body())]
     if ans.key_points:
-        parts += ["##### Key points", "\n".join(f"- {escape_markdown(p)}" for p in ans.key_points)]
+        parts += [f"##### {text('key_points', lang)}", "\n".join(f"- {escape_markdown(p)}" for p in ans.key_points)]
     if ans.legal_basis:
-        parts += ["##### Legal basis", "\n".join(f"- {legal_basis_line(c)}" for c in ans.legal_basis)]
+        parts += [f"##### {text('legal_basis', lang)}", "\n".join(f"- {legal_basis_line(c, lang)}" for c in ans.legal_basis)]
     if ans.what_to_do:
-        parts += ["##### What to do", "\n".join(f"{i}. {escape_markdown(x)}" for i, x in enumerate(ans.what_to_do, 1))]
+        parts += [f"##### {text('what_to_do', lang)}",
+                  "\n".join(f"{i}. {escape_markdown(x)}" for i, x in enumerate(ans.what_to_do, 1))]
+    if ans.matched_terms:
+        parts.append(":small[" + ("匹配术语：" if lang == "zh" else "Matched terms: ")
+                     + escape_markdown("；".join(f"{zh} → {en}" for zh, en in ans.matched_terms[:8])) + "]")
     return "\n\n".join(parts)
 
 
 def render_answer(msg: dict, titles: dict[str, str]) -> None:
     """One answer: warnings, text with [n] markers, notes, sources, feedback and memo buttons."""
-    from assistant.chain import DISCLAIMER
+    from assistant.language import text
     from assistant.outputs.memo import memo_docx, memo_filename, memo_markdown
 
     if msg.get("error"):
@@ -398,7 +407,7 @@ def render_answer(msg: dict, titles: dict[str, str]) -> None:
         st.markdown(answer_markdown(ans))
     for note in ans.notes:
         st.warning(note, icon=":material/history:")
-    st.caption(DISCLAIMER)
+    st.caption(text("disclaimer", ans.lang))
     if ans.citations:
         render_sources(ans, titles)
     total = ans.timings_ms.get("total")
@@ -581,7 +590,8 @@ def main() -> None:
                 render_answer(msg, titles)
 
     typed = st.chat_input(
-        "Ask about CBEC customs modes, tax limits or IPR protection…" if ready else "The assistant is not ready (see above)",
+        "Ask about CBEC customs modes, tax limits or IPR protection… / 可以用中文提问" if ready
+        else "The assistant is not ready (see above)",
         disabled=not ready,
         max_chars=base.max_question_chars,
     )

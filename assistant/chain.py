@@ -22,28 +22,31 @@ from assistant.answering.cards import Card, CardIndex
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.followups import rewrite
 from assistant.answering.intent import classify
-from assistant.config import Backend, Settings
-from assistant.guards import DECLINE_CARD, DEFAULT_MIN_RELEVANCE, EVASION_REFUSAL, evasion_kind, is_relevant
+from assistant.config import Backend, Settings, UiLanguage
+from assistant.guards import (
+    DECLINE_CARD,
+    DEFAULT_MIN_RELEVANCE,
+    DEFAULT_MIN_RELEVANCE_ZH,
+    evasion_kind,
+    is_relevant,
+)
+from assistant.language import Lang, detect, text
+from assistant.lexicon import Lexicon
 from assistant.readability import near_duplicate
 from assistant.retrieval import Filters, Hit, HybridRetriever, build_retriever
 from assistant.retrieval.source_prior import asks_for_cases, search_preferring_rules
 from assistant.schema import is_primary
 from assistant.text import MARKER, split_sentences
 
-DISCLAIMER = "This is general information drawn from the cited sources, not legal advice."
-REFUSAL = (
-    "The corpus does not cover this question, so I cannot answer it from cited sources. "
-    "I cover China Customs rules for cross-border e-commerce (modes 9610, 1210, 1239, 9710, 9810; "
-    "tax limits; returns) and Customs protection of intellectual property (recordation, detention, "
-    "guarantees, investigation, penalties, cases)."
-)
+DISCLAIMER = text("disclaimer", Lang.EN)
+REFUSAL = text("refusal", Lang.EN)
 # A question answered by yes or no opens with an auxiliary ("can I…", "is it…", "do I need…").
 YES_NO_QUESTION = re.compile(
     r"^\s*(and |so |but |ok(ay)? |hi,? )?(can|could|may|might|is|are|am|do|does|did|will|would|should|must|has|have|shall)\b",
     re.I,
 )
 CITATION_FIELDS = ("marker", "id", "title", "instrument", "article", "source_url", "date", "text", "score")
-LEGAL_BASIS_FIELDS = ("marker", "title", "instrument", "article", "date", "status", "source_url")
+LEGAL_BASIS_FIELDS = ("marker", "title", "title_zh", "instrument", "article", "date", "status", "source_url")
 
 
 class QuestionError(ValueError):
@@ -78,6 +81,8 @@ class Answer:
     intent: str = ""
     card_id: str = ""  # the answer card that supplied the answer, if one did
     declined: bool = False  # a request for help evading customs controls, declined with the rule
+    lang: str = "en"  # the language of the answer's own text (sources stay in their language)
+    matched_terms: list[tuple[str, str]] = field(default_factory=list)  # Chinese terms -> corpus words
 
     @property
     def legal_basis(self) -> list[cit.Citation]:
@@ -117,7 +122,10 @@ class Answer:
             intent=self.intent,
             card_id=self.card_id,
             declined=self.declined,
+            lang=self.lang,
         )
+        if self.matched_terms:
+            d["matched_terms"] = [f"{zh} → {en}" for zh, en in self.matched_terms]
         return d
 
     def body(self) -> str:
@@ -133,10 +141,16 @@ class Prepared:
     standalone: str
     filters: Filters
     warnings: list[str]
+    lang: Lang = Lang.EN
+    # What retrieval searches: the standalone question, or for a Chinese one the corpus's English words.
+    query: str = ""
+    matched_terms: list[tuple[str, str]] = field(default_factory=list)  # (Chinese term, English words)
 
 
-def suggestion_sentence(suggestions: list[str]) -> str:
-    return "Closest topics I do cover: " + "; ".join(suggestions) + "." if suggestions else ""
+def suggestion_sentence(suggestions: list[str], lang: Lang | str = Lang.EN) -> str:
+    if not suggestions:
+        return ""
+    return text("suggestions", lang) + ("；".join(suggestions) + "。" if Lang(lang) is Lang.ZH else "; ".join(suggestions) + ".")
 
 
 def _ms(since: float) -> float:
@@ -147,13 +161,19 @@ class Assistant(Runnable):
     """Question in, cited `Answer` out."""
 
     def __init__(self, settings: Settings, retriever: HybridRetriever, answerer: Answerer,
-                 titles: dict[str, str] | None = None, cards: CardIndex | None = None):
+                 titles: dict[str, str] | None = None, cards: CardIndex | None = None, lexicon: Lexicon | None = None):
         self.settings = settings
         self.retriever = retriever
         self.answerer = answerer
         self.titles = titles or {}
         self.cards = cards
+        self.lexicon = lexicon
         self.min_relevance = settings.min_relevance or DEFAULT_MIN_RELEVANCE
+        # Translated Chinese questions are bags of corpus words and score lower against passages:
+        # measured with `python -m evals calibrate`, the 5th percentile of the cards' Chinese variants
+        # was 0.325 (English variants 0.416); off-topic Chinese questions are caught first by needing
+        # a lexicon term and by the jurisdiction rule.
+        self.min_relevance_zh = settings.min_relevance or DEFAULT_MIN_RELEVANCE_ZH
 
     @classmethod
     def from_settings(cls, settings: Settings, answerer: Answerer | None = None, use_cards: bool = True) -> Assistant:
@@ -168,11 +188,15 @@ class Assistant(Runnable):
             # Card variants are embedded once and cached across restarts.
             cache = CachedEmbeddings(retriever.store.embeddings, settings.data_dir / "cache" / "embeddings.sqlite")
             cards = CardIndex.build(loaded, cache, settings.card_threshold, retriever.bm25_index.texts)
-        return cls(settings, retriever, answerer or make_answerer(settings), titles(retriever.bm25_index.metadatas), cards)
+        lexicon = Lexicon.load(settings.corpus_dir)
+        return cls(settings, retriever, answerer or make_answerer(settings), titles(retriever.bm25_index.metadatas), cards,
+                   lexicon if lexicon.entries else None)
 
     def warm(self) -> None:
-        """Load the embedding model and touch the indexes so the first question is fast."""
+        """Load the embedding model, the segmenter and the indexes so the first question is fast."""
         self.retriever.search("customs", k=1)
+        if self.lexicon is not None:
+            self.lexicon.warm()
 
     # ---- steps ----------------------------------------------------------------------------
     def _prepare(self, inp: str | dict) -> Prepared:
@@ -193,7 +217,14 @@ class Assistant(Runnable):
             filters = self.retriever.filters
         elif isinstance(filters, (list, tuple)):
             filters = Filters.parse(filters, include_superseded=self.settings.include_superseded)
-        return Prepared(question, self._standalone(history, question), filters, warnings)
+        standalone = self._standalone(history, question)
+        fixed = self.settings.ui_language
+        lang = detect(question) if fixed == UiLanguage.AUTO else Lang(fixed.value)
+        query, matched = standalone, []
+        if detect(standalone) is Lang.ZH and self.lexicon is not None:
+            tr = self.lexicon.translate(standalone)
+            query, matched = (tr.english or standalone), tr.matches
+        return Prepared(question, standalone, filters, warnings, lang, query, matched)
 
     def _standalone(self, history: list, question: str) -> str:
         turns = [(h["role"], h["content"]) if isinstance(h, dict) else tuple(h) for h in history]
@@ -234,7 +265,7 @@ class Assistant(Runnable):
             hits.append(Hit(cid, chunk.text, dict(chunk.metadata), 1.0))
         return hits
 
-    def _card_draft(self, card: Card, hits: list[Hit], question: str = "") -> Draft:
+    def _card_draft(self, card: Card, hits: list[Hit], question: str = "", lang: Lang = Lang.EN) -> Draft:
         """The card's parts with ``[n]`` markers over ``hits`` (the card's cited passages, in order).
 
         A card's "Yes." or "No," answers a yes/no question; to "what happens…" it would read oddly,
@@ -248,19 +279,22 @@ class Assistant(Runnable):
             text = " ".join(text.split())
             return [f"{text[:-1]} {refs}{text[-1]}" if text[-1:] in ".!?。" else f"{text} {refs}"]
 
-        text = card.short_answer
-        if question and not YES_NO_QUESTION.match(question):
-            text = re.sub(r"^(Yes|No)\b[,.:;]?\s*", "", text)
-            text = text[:1].upper() + text[1:]
-        short = marked(text, card.legal_basis)
+        chinese = lang is Lang.ZH and bool(card.short_answer_zh)
+        answer = card.short_answer_zh if chinese else card.short_answer
+        if question and not chinese and not YES_NO_QUESTION.match(question):
+            answer = re.sub(r"^(Yes|No)\b[,.:;]?\s*", "", answer)
+            answer = answer[:1].upper() + answer[1:]
+        short = marked(answer, card.legal_basis)
         points: list[str] = []
         for kp in card.key_points:
-            for m in marked(kp.text, kp.cite):
+            for m in marked(kp.text_zh if chinese and kp.text_zh else kp.text, kp.cite):
                 if not any(near_duplicate(m, x) for x in short + points):
                     points.append(m)
         # A step that only restates a point already made would read twice.
-        steps = [x for x in card.what_to_do if not any(near_duplicate(x, y) for y in short + points)]
-        return Draft(" ".join(short + points), "card", short=short, points=points, steps=steps, intent=card.intent)
+        todo = card.what_to_do_zh if chinese and card.what_to_do_zh else card.what_to_do
+        steps = [x for x in todo if not any(near_duplicate(x, y) for y in short + points)]
+        return Draft(" ".join(short + points), "card", short=short, points=points, steps=steps, intent=card.intent,
+                     lang=Lang.ZH.value if chinese else Lang.EN.value)
 
     def _decline_card(self, kind: str, vec) -> Card | None:
         if self.cards is None:
@@ -325,18 +359,21 @@ class Assistant(Runnable):
         if not cited or not short:
             return self._refusal(prep, retrieved, backend, timings, warnings)
         cites = [cit.citation_from(mapping[o], hits[o - 1]) for o in cited]
-        body_parts = [" ".join(short), *points, *steps]
-        text = "\n".join(body_parts)
-        for c in cites:
-            c.used_sentences = [x for x in (*short, *points, *steps) if f"[{c.marker}]" in x]
+        body = "\n".join([" ".join(short), *points, *steps])
+        lang = prep.lang
         notes = []
+        if lang is Lang.ZH and draft.lang != Lang.ZH.value:
+            notes.append(text("english_sources", lang))  # the points are quoted from English sources
         superseded = []
         for c in cites:
+            c.used_sentences = [x for x in (*short, *points, *steps) if f"[{c.marker}]" in x]
+            if self.lexicon is not None:
+                c.title_zh = self.lexicon.chinese_name(c.title, c.instrument)
             if c.status == "superseded":
                 repl = self.titles.get(c.superseded_by, c.superseded_by) or "a later instrument"
                 superseded.append(c.id)
-                notes.append(f"Note: source [{c.marker}] ({c.title}) is superseded; it was replaced by {repl}.")
-        answer = text + ("\n\n" + " ".join(notes) if notes else "") + "\n\n" + DISCLAIMER
+                notes.append(text("superseded", lang).format(marker=c.marker, title=c.title, replacement=repl))
+        answer = body + ("\n\n" + " ".join(notes) if notes else "") + "\n\n" + text("disclaimer", lang)
         declined = bool(card and card.declines)
         return Answer(
             question=prep.question,
@@ -351,7 +388,7 @@ class Assistant(Runnable):
             superseded=superseded,
             retrieved=[h.chunk_id for h in retrieved],
             filters=prep.filters.describe(),
-            body_text=text,
+            body_text=body,
             notes=notes,
             fallback_reason=fallback,
             short_answer=" ".join(short),
@@ -360,15 +397,18 @@ class Assistant(Runnable):
             intent=draft.intent,
             card_id=card.id if card else "",
             declined=declined,
+            lang=lang.value,
+            matched_terms=prep.matched_terms,
         )
 
     def _refusal(self, prep: Prepared, hits: list[Hit], backend: str, timings: dict, warnings: list[str],
-                 message: str = REFUSAL, declined: bool = False) -> Answer:
+                 message: str = "", declined: bool = False) -> Answer:
+        message = message or text("refusal", prep.lang)
         sugg = [] if declined else self._suggestions(hits)
-        full = " ".join(x for x in (message, suggestion_sentence(sugg)) if x)
+        full = " ".join(x for x in (message, suggestion_sentence(sugg, prep.lang)) if x)
         return Answer(
             question=prep.question,
-            answer=full + "\n\n" + DISCLAIMER,
+            answer=full + "\n\n" + text("disclaimer", prep.lang),
             refused=True,
             citations=[],
             backend=backend,
@@ -381,6 +421,8 @@ class Assistant(Runnable):
             body_text=message,
             short_answer=message,
             declined=declined,
+            lang=prep.lang.value,
+            matched_terms=prep.matched_terms,
         )
 
     def _embed(self, text: str) -> list[float] | None:
@@ -391,21 +433,28 @@ class Assistant(Runnable):
         prep = self._prepare(inp)
         backend = self.answerer.name
         kind = evasion_kind(prep.question)
-        vec = self._embed(prep.standalone)
+        vec = self._embed(prep.query)
         if kind:  # declined before any retrieval, with the rule and the penalty
             card = self._decline_card(kind, vec) if vec is not None else None
             hits = self._card_hits(card, Filters(include_superseded=True)) if card else None
             timings = {"retrieve": 0.0, "answer": 0.0, "total": _ms(t0)}
             if card is None or hits is None:
-                yield self._refusal(prep, [], backend, timings, list(prep.warnings), EVASION_REFUSAL, declined=True)
+                yield self._refusal(prep, [], backend, timings, list(prep.warnings), text("evasion", prep.lang),
+                                    declined=True)
             else:
-                yield from self._emit(self._finish(prep, hits, self._card_draft(card, hits), "card", timings, "", hits, card),
-                                      stream)
+                draft = self._card_draft(card, hits, prep.question, prep.lang)
+                yield from self._emit(self._finish(prep, hits, draft, "card", timings, "", hits, card), stream)
             return
-        hits = search_preferring_rules(self.retriever, prep.standalone, self.settings.top_k, prep.filters, vec)
+        hits = search_preferring_rules(self.retriever, prep.query, self.settings.top_k, prep.filters, vec)
         t1 = time.perf_counter()
         timings = {"retrieve": _ms(t0)}
-        if not is_relevant(prep.standalone, hits, self.min_relevance, dense_used=self.settings.dense_weight != 0):
+        chinese = prep.query != prep.standalone
+        # A Chinese question is understood only through the lexicon: with no term matched it is refused.
+        floor = self.min_relevance if not chinese else self.min_relevance_zh
+        relevant = (not chinese or bool(prep.matched_terms)) and is_relevant(
+            prep.query, hits, floor, dense_used=self.settings.dense_weight != 0, original=prep.standalone
+        )
+        if not relevant:
             timings.update(answer=0.0, total=_ms(t0))
             yield self._refusal(prep, hits, backend, timings, list(prep.warnings))
             return
@@ -415,8 +464,11 @@ class Assistant(Runnable):
         # LLM backends write their own answer from the passages; cards are the extractive engine's layer.
         use_cards = isinstance(self.answerer, ExtractiveAnswerer) and prep.filters == self.retriever.filters
         # A question about a case, an example or figures is answered from those passages.
-        use_cards = use_cards and not asks_for_cases(prep.standalone)
-        if self.cards is not None and vec is not None and use_cards:
+        use_cards = use_cards and not asks_for_cases(prep.query)
+        if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:
+            # A Chinese question: matched on the cards' Chinese variants, word by word.
+            match = self.cards.match_chinese(prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec)
+        elif self.cards is not None and vec is not None and use_cards:
             ids = [h.chunk_id for h in hits]
             match = self.cards.match(prep.standalone, vec, ids, declines=False)
             if match is None and prep.standalone != prep.question:  # a follow-up: its own words may name the card
@@ -426,30 +478,31 @@ class Assistant(Runnable):
                 match = self.cards.match(core, self._embed(core), ids, declines=False)
         card_hits = self._card_hits(match.card, prep.filters) if match else None
         if match and card_hits:
-            draft = self._card_draft(match.card, card_hits, prep.question)
+            draft = self._card_draft(match.card, card_hits, prep.question, prep.lang)
             timings.update(answer=_ms(t1), total=_ms(t0))
             yield from self._emit(self._finish(prep, card_hits, draft, "card", timings, "", hits, match.card), stream)
             return
         intent = classify(prep.question, self.cards.closest_intent(vec) if self.cards is not None and vec is not None else None)
+        question = prep.query  # the composer matches the corpus's words
         pieces = []
         fallback = ""
         try:
             if isinstance(self.answerer, ExtractiveAnswerer):
-                draft = self.answerer.compose(prep.standalone, hits, intent)
+                draft = self.answerer.compose(question, hits, intent)
             elif stream:
-                for piece in self.answerer.stream(prep.standalone, hits):
+                for piece in self.answerer.stream(question, hits):
                     pieces.append(piece)
                     yield piece
                 draft = Draft("".join(pieces), backend)
             else:
-                draft = self.answerer.answer(prep.standalone, hits)
+                draft = self.answerer.answer(question, hits)
         except Exception as exc:
             # An LLM endpoint that is down must not lose the user's question: fall back.
             fallback = (
                 f"The {backend} backend failed ({exc.__class__.__name__}: {str(exc)[:200]}); "
                 "answered with the extractive backend instead."
             )
-            draft = ExtractiveAnswerer(self.settings.answer_sentences).compose(prep.standalone, hits, intent)
+            draft = ExtractiveAnswerer(self.settings.answer_sentences).compose(question, hits, intent)
             backend = Backend.EXTRACTIVE.value
         draft.intent = draft.intent or intent.value
         timings.update(answer=_ms(t1), total=_ms(t0))

@@ -75,21 +75,25 @@ def _ask(args) -> int:
 
 def render_text(ans) -> str:
     """An answer as plain text in its parts: short answer, key points, legal basis, what to do, notes."""
-    wrap = lambda text, lead="": textwrap.fill(text, 100, initial_indent=lead, subsequent_indent=" " * len(lead))  # noqa: E731
+    from assistant.chain import suggestion_sentence
+    from assistant.language import Lang, text
+
+    lang = Lang(ans.lang)
+    width = 50 if lang is Lang.ZH else 100  # a Chinese character is two columns wide
+    wrap = lambda t, lead="": textwrap.fill(t, width, initial_indent=lead, subsequent_indent=" " * len(lead))  # noqa: E731
     out = [wrap(ans.short_answer or ans.body())]
     if ans.key_points:
-        out.append("Key points:\n" + "\n".join(wrap(p, "  - ") for p in ans.key_points))
+        out.append(f"{text('key_points', lang)}:\n" + "\n".join(wrap(p, "  - ") for p in ans.key_points))
     if ans.legal_basis:
-        out.append("Legal basis:\n" + "\n".join(wrap(f"[{c.marker}] {c.label()} ({c.status.replace('_', ' ')})", "  - ")
-                                                for c in ans.legal_basis))
+        lines = [f"[{c.marker}] {(c.title_zh + ' / ') if lang is Lang.ZH and c.title_zh else ''}{c.label()} "
+                 f"({c.status.replace('_', ' ')})" for c in ans.legal_basis]
+        out.append(f"{text('legal_basis', lang)}:\n" + "\n".join(wrap(x, "  - ") for x in lines))
     if ans.what_to_do:
-        out.append("What to do:\n" + "\n".join(wrap(s, f"  {i}. ") for i, s in enumerate(ans.what_to_do, 1)))
+        out.append(f"{text('what_to_do', lang)}:\n" + "\n".join(wrap(s, f"  {i}. ") for i, s in enumerate(ans.what_to_do, 1)))
     out.extend(wrap(n) for n in ans.notes)
     if ans.refused and ans.suggestions:
-        out.append(wrap("Closest topics I do cover: " + "; ".join(ans.suggestions) + "."))
-    from assistant.chain import DISCLAIMER
-
-    out.append(DISCLAIMER)
+        out.append(wrap(suggestion_sentence(ans.suggestions, lang)))
+    out.append(text("disclaimer", lang))
     return "\n\n".join(out)
 
 

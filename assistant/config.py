@@ -40,6 +40,14 @@ class Backend(StrEnum):
     LLAMACPP = "llamacpp"
 
 
+class UiLanguage(StrEnum):
+    """The language of answers and interface: the question's own (auto) or fixed."""
+
+    AUTO = "auto"
+    EN = "en"
+    ZH = "zh"
+
+
 class EmbedderKind(StrEnum):
     """The kind of an embedder reference ``kind:arg``; a bare name or path is sentence-transformers."""
 
@@ -94,6 +102,7 @@ class Settings:
     max_question_chars: int = setting(4000, "Longer questions are truncated (with a warning).")
     answer_sentences: int = setting(4, "Key points (sentences after the short answer) in an extractive answer.")
     card_threshold: float = setting(0.0, "Cosine similarity a question needs to an answer card's variant (0 = calibrated default).")
+    ui_language: UiLanguage = setting(UiLanguage.AUTO, "Answer and interface language: auto (the question's), en or zh.")
 
     def __post_init__(self) -> None:
         # Values given as plain strings (keyword overrides, `replace`) are checked too.

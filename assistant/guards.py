@@ -14,19 +14,21 @@ from assistant.text import terms
 # foreign-jurisdiction and evasion questions score higher and are caught by the rules below);
 # 0.38 sits in that gap. Another embedder needs its own value (CBEC_MIN_RELEVANCE).
 DEFAULT_MIN_RELEVANCE = 0.38
+DEFAULT_MIN_RELEVANCE_ZH = 0.30
 # The corpus covers China only: a question about another jurisdiction's rules, with nothing
 # tying it to China, is out of scope however close its wording is to customs passages.
 FOREIGN = re.compile(
     r"\b(germany|german|france|french|united states|u\.s\.|usa|america|american|eu|european union|europe|"
     r"uk|united kingdom|britain|british|japan|japanese|korea|korean|india|indian|canada|canadian|australia|"
-    r"australian|brazil|mexico|russia|singapore|vietnam|indonesia|thailand|de minimis|hmrc|cbp|(in|to|into|for) the us)\b",
+    r"australian|brazil|mexico|russia|singapore|vietnam|indonesia|thailand|de minimis|hmrc|cbp|(in|to|into|for) the us)\b"
+    r"|美国|日本|欧盟|欧洲|英国|德国|法国|韩国|澳洲|澳大利亚|加拿大|新加坡|越南|泰国|印度|俄罗斯|巴西|墨西哥|亚马逊美国",
     re.I,
 )
 # What ties a question to China's own rules. "from China" alone does not: "US de minimis for
 # parcels shipped from China" asks about US rules.
 CHINA = re.compile(
     r"\b(prc|gacc|cbec|9610|1210|1239|9710|9810|mainland|hainan|china customs|chinese (customs|law|rules|consumers?|buyers?|platforms?)|"
-    r"(into|in|to|inside|within) china|china'?s)\b",
+    r"(into|in|to|inside|within) china|china'?s)\b|中国海关|我国海关|海关总署|国内海关|进口到中国|进境|跨境电商零售进口",
     re.I,
 )
 # Requests for help getting goods past customs controls are declined (with the rule and the
@@ -155,14 +157,15 @@ def is_foreign(question: str) -> bool:
     return bool(FOREIGN.search(question)) and not CHINA.search(question)
 
 
-def is_relevant(question: str, hits: list[Hit], min_relevance: float, dense_used: bool = True) -> bool:
+def is_relevant(question: str, hits: list[Hit], min_relevance: float, dense_used: bool = True,
+                original: str = "") -> bool:
     """Whether the retrieved passages can answer: close enough in meaning and sharing a term.
 
     A question just under the similarity floor still counts when both arms agree on the top
     passage (it is in BM25's top three) and it shares two of the question's words, or the corpus's
     words for them: MiniLM scores short colloquial questions ("yearly cap on tmall global") low.
     """
-    if not hits or is_foreign(question):
+    if not hits or is_foreign(question) or (original and is_foreign(original)):
         return False
     best = max((h.dense_score or 0.0) for h in hits)
     if not dense_used:

@@ -5,12 +5,14 @@
     python -m evals obliqa --docs DIR --questions FILE [--k 10] [--run-out RUN.jsonl] [--limit N]
     python -m evals latency --docs DIR --questions FILE [--n 100]
     python -m evals ingest-rate --docs DIR [--n 1000]
+    python -m evals calibrate
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -44,6 +46,13 @@ def cmd_run(args) -> int:
     width = max(len(k) for k in summary)
     for k, v in summary.items():
         print(f"{k:<{width}}  {report._fmt(v)}")
+    languages = runner.by_language(rows)
+    if len(languages) > 1:
+        keys = ("items", "must_include", "readable", "refusal_accuracy", "evasion_declined", "false_refusal_rate",
+                "chinese_text", "latency_p50_ms")
+        print("\nper language: " + "  ".join(f"{k}" for k in keys))
+        for lang, summ in languages.items():
+            print(f"  {lang}: " + "  ".join(report._fmt(summ.get(k, math.nan)) for k in keys))
     print(f"\nreport: {paths['report']}\nresults: {paths['results']}")
     if args.write_baseline:
         Path(args.baseline).write_text(json.dumps({"summary": {"run": paths["results"].stem, **summary}}, indent=2) + "\n")
@@ -116,6 +125,15 @@ def cmd_ingest_rate(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from assistant.chain import Assistant
+    from evals.benchmarks.calibrate import measure
+
+    for lang, m in measure(Assistant.from_settings(Settings.from_env())).items():
+        print(f"{lang}: " + "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in m.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -145,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     ir = sub.add_parser("ingest-rate", help="ingest throughput vs raw encode rate")
     ir.add_argument("--docs", required=True, type=Path)
     ir.add_argument("--n", type=int, default=1000)
+    sub.add_parser("calibrate", help="best-passage similarity of in-scope and off-topic questions, per language")
     args = ap.parse_args(argv)
-    return {"run": cmd_run, "retrieval": cmd_retrieval, "obliqa": cmd_obliqa, "latency": cmd_latency,
+    return {"calibrate": cmd_calibrate, "run": cmd_run, "retrieval": cmd_retrieval, "obliqa": cmd_obliqa, "latency": cmd_latency,
             "ingest-rate": cmd_ingest_rate}[args.cmd](args)
 
 

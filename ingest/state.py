@@ -12,9 +12,10 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.stores.catalog import read_state
 
-# Curated answer cards live beside the corpus but are not documents: they are loaded by the
-# answer step (`assistant.answering.cards`), never split and indexed as passages.
-NOT_DOCUMENTS = frozenset({"cards"})
+# Curated answer cards and the bilingual lexicon live beside the corpus but are not documents:
+# the answer step loads them (`assistant.answering.cards`, `assistant.lexicon`); they are never
+# split and indexed as passages.
+NOT_DOCUMENTS = frozenset({"cards", "lexicon"})
 
 
 def discover(root: Path) -> list[Path]:

@@ -25,6 +25,7 @@ class Draft:
     points: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
     intent: str = ""
+    lang: str = "en"  # the language the parts are written in
 
 
 class Answerer(Protocol):

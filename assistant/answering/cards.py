@@ -177,6 +177,7 @@ class CardIndex:
     idf: dict[str, float] = field(default_factory=dict)
     vocabulary: frozenset[str] = frozenset()  # words at least three cards use: the domain's words
     corpus_words: frozenset[str] = frozenset()  # words of the indexed passages
+    _zh: tuple | None = None  # Chinese variant words per card and their weights, built on first use
 
     @classmethod
     def build(cls, cards: list[Card], embeddings, threshold: float = 0.0, passages: Iterable[str] = ()) -> CardIndex:
@@ -267,6 +268,48 @@ class CardIndex:
             or (sim >= NEAR_VERBATIM and agrees)
         )
         return CardMatch(card, float(sim), self.variants[vi]) if confident else None
+
+    def match_chinese(self, question: str, lexicon, retrieved: Sequence[str] = (),
+                      qvec: Sequence[float] | None = None) -> CardMatch | None:
+        """The card for a Chinese question, by its words against the cards' Chinese variants.
+
+        The bundled embedder is English-only, so Chinese is matched word by word (jieba with the
+        lexicon's terms): the share of the question's topic words, weighted by rarity among cards,
+        that a card's Chinese variants contain. Words neither the cards nor the lexicon know are
+        left out; a topic word no card uses counts against every card. Retrieval must agree (a
+        cited passage among those found with the English translation) unless the match is strong.
+        """
+        if lexicon is None or not any(c.questions_zh for c in self.cards):
+            return None
+        if self._zh is None:
+            per_card = [frozenset(lexicon.content_tokens(" ".join(c.questions_zh))) for c in self.cards]
+            df: dict[str, int] = {}
+            for ts in per_card:
+                for t in ts:
+                    df[t] = df.get(t, 0) + 1
+            n = len(self.cards)
+            self._zh = (per_card, {t: math.log(1 + n / d) for t, d in df.items()})
+        per_card, idf = self._zh
+        unknown = math.log(1 + len(self.cards))
+        q = [t for t in set(lexicon.content_tokens(question)) if t in idf or t in lexicon.by_zh]
+        total = sum(idf.get(t, unknown) for t in q)
+        if not total:
+            return None
+        # Ties between cards that share the question's words are broken by retrieval's agreement and
+        # by the English translation's closeness to each card's English variants.
+        ranks = {cid: r for r, cid in enumerate(retrieved)}
+        dense = {ci: sim for sim, ci, _ in self.ranked(qvec)} if qvec is not None else {}
+        scored = []
+        for i, card in enumerate(self.cards):
+            if card.declines:
+                continue
+            coverage = sum(idf.get(t, 0.0) for t in q if t in per_card[i]) / total
+            evidence = sum(1.0 / (1 + ranks[c]) for c in card.cited_ids() if c in ranks)
+            scored.append((coverage + 0.3 * min(evidence, 1.0) + 0.3 * dense.get(i, 0.0), coverage, evidence, i))
+        scored.sort(reverse=True)
+        (combined, coverage, evidence, ci), second = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
+        confident = coverage >= 0.6 and combined - second >= 0.03 and (evidence > 0 or coverage >= 0.8)
+        return CardMatch(self.cards[ci], coverage, "") if confident else None
 
     def core(self, question: str) -> str:
         """The question without the words few cards use (places, products): what the question is about.

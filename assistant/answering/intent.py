@@ -28,28 +28,29 @@ class Intent(StrEnum):
 RULES: list[tuple[Intent, re.Pattern]] = [
     (Intent.COMPARISON, re.compile(
         r"\b(differen(ce|t)|differ|compare[sd]?|comparison|versus|vs\.?)\b|\bor\b.{0,40}\bwhich\b|"
-        r"\bwhich is (better|cheaper|faster)\b|\bbetween \S+ and \S+", re.I)),
+        r"\bwhich is (better|cheaper|faster)\b|\bbetween \S+ and \S+|区别|不同|哪个好|还是", re.I)),
     (Intent.LEGAL_BASIS, re.compile(
         r"\b(legal basis|which (article|law|regulation|rule|decree|announcement|notice)s?|what (article|law|regulation)s?|"
-        r"under which|statutory|cite|citation|source of (the|this) rule|legal ground)\b", re.I)),
+        r"under which|statutory|cite|citation|source of (the|this) rule|legal ground)\b|依据|哪条|第几条|法规", re.I)),
     (Intent.DEADLINE, re.compile(
         r"\b(how long|how many (working |calendar )?(days|months|years)|deadline|time ?limit|how soon|by when|"
-        r"when (is|are) (it|my|the) .*due|valid(ity)? for|expire|within how|how quickly|what date|when do i have to)\b", re.I)),
+        r"when (is|are) (it|my|the) .*due|valid(ity)? for|expire|within how|how quickly|what date|when do i have to)\b"
+        r"|多久|几天|多长时间|期限|有效期|什么时候|截止", re.I)),
     (Intent.PENALTY, re.compile(
         r"\b(fines?|fined|penalt(y|ies)|punish\w*|sanctions?|confiscat\w*|criminal|jail|prison|prosecut\w*|"
-        r"what happens if .*(caught|fake|counterfeit|infring)|consequences?|in trouble|get caught)\b", re.I)),
+        r"what happens if .*(caught|fake|counterfeit|infring)|consequences?|in trouble|get caught)\b|罚|处罚|刑事|后果", re.I)),
     (Intent.PERMISSION, re.compile(
         r"^\s*(can|may|could|am i allowed|are we allowed|is it (ok|okay|allowed|legal|possible|permitted)|"
         r"do i (need|have) to|must i|should i|is there any way|are .{1,30} allowed|is .{1,30} allowed|"
-        r"do (i|we) need)\b|\b(allowed to|permitted to|legal to|is it ok)\b", re.I)),
+        r"do (i|we) need)\b|\b(allowed to|permitted to|legal to|is it ok)\b|能不能|可不可以|可以吗|能吗|行吗|允许|需要.*吗", re.I)),
     (Intent.AMOUNT, re.compile(
         r"\b(how much|how many|limits?|amount|rates?|tax(es)?|duty|cost|fees?|value|max(imum)?|cap|threshold|"
-        r"percent(age)?|quota|allowance|guarantee)\b", re.I)),
+        r"percent(age)?|quota|allowance|guarantee)\b|多少|限值|额度|税率|金额|担保", re.I)),
     (Intent.PROCEDURE, re.compile(
         r"\b(what (happens|now|next|do i do|should i do|can i do|are the steps)|how (do|can|should|to) (i|we)?|"
-        r"steps?|procedure|process|what to do|got (a|the) notice|detained|stopped|held|seized)\b", re.I)),
+        r"steps?|procedure|process|what to do|got (a|the) notice|detained|stopped|held|seized)\b|怎么办|流程|怎么处理|被扣|扣了", re.I)),
     (Intent.DEFINITION, re.compile(
-        r"\b(what (is|are|does)|meaning|means|define|definition|which (code|mode)|what code|explain)\b", re.I)),
+        r"\b(what (is|are|does)|meaning|means|define|definition|which (code|mode)|what code|explain)\b|是什么|什么意思|哪个模式|走什么", re.I)),
 ]
 
 

@@ -29,6 +29,7 @@ class Citation:
     superseded_by: str = ""
     doc_id: str = ""
     heading_path: str = ""
+    title_zh: str = ""  # the instrument's official Chinese name, where the lexicon knows it
     used_sentences: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from assistant.chain import DISCLAIMER, Answer, suggestion_sentence
 from assistant.citations import Citation
+from assistant.language import TEXTS, text
 
 Turn = tuple[str, Answer]
 
@@ -42,13 +43,18 @@ class MemoSection:
     what_to_do: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # currency notes (superseded sources)
     suggestions: list[str] = field(default_factory=list)
+    lang: str = "en"
+
+    def heading(self, key: str) -> str:
+        """A part's heading in the answer's language ("Short answer" / "简要回答")."""
+        return text(key, self.lang) if key in TEXTS else key
 
 
 def section(question: str, answer: Answer) -> MemoSection:
     """The memo content for one turn."""
     short = answer.short_answer or answer.body()
     if answer.refused and answer.suggestions:
-        short += " " + suggestion_sentence(answer.suggestions)
+        short += " " + suggestion_sentence(answer.suggestions, answer.lang)
     return MemoSection(
         question=question or answer.question,
         short_answer=short,
@@ -59,7 +65,13 @@ def section(question: str, answer: Answer) -> MemoSection:
         what_to_do=list(answer.what_to_do),
         notes=list(answer.notes),
         suggestions=list(answer.suggestions),
+        lang=answer.lang,
     )
+
+
+def zh_name(c: Citation, lang: str) -> str:
+    """The instrument's Chinese name as a prefix in a Chinese memo, where known."""
+    return f"{c.title_zh} / " if lang == "zh" and c.title_zh else ""
 
 
 def basis_line(c: Citation) -> str:
@@ -108,16 +120,16 @@ def memo_markdown(turns: Sequence[Turn], generated: dt.datetime | None = None) -
         head = f"## {i}. " if len(sections) > 1 else "## "
         lines += [f"{head}{_md_escape(s.question)}", ""]
         lines += ["### Question", "", _md_escape(s.question), ""]
-        lines += ["### Short answer", "", _md_escape(s.short_answer), ""]
+        lines += [f"### {s.heading('short_answer')}", "", _md_escape(s.short_answer), ""]
         if s.key_points:
-            lines += ["### Key points", ""] + [f"- {_md_escape(p)}" for p in s.key_points] + [""]
-        lines += ["### Legal basis", ""]
-        lines += [f"- {_md_escape(basis_line(c))}" for c in s.legal_basis] or [f"- {NONE_FOUND}"]
+            lines += [f"### {s.heading('key_points')}", ""] + [f"- {_md_escape(p)}" for p in s.key_points] + [""]
+        lines += [f"### {s.heading('legal_basis')}", ""]
+        lines += [f"- {_md_escape(zh_name(c, s.lang) + basis_line(c))}" for c in s.legal_basis] or [f"- {NONE_FOUND}"]
         lines += [f"- {_md_escape(n)}" for n in s.notes]
         lines.append("")
         if s.what_to_do:
-            lines += ["### What to do", ""] + [f"{k}. {_md_escape(x)}" for k, x in enumerate(s.what_to_do, 1)] + [""]
-        lines += ["### Sources", ""]
+            lines += [f"### {s.heading('what_to_do')}", ""] + [f"{k}. {_md_escape(x)}" for k, x in enumerate(s.what_to_do, 1)] + [""]
+        lines += [f"### {s.heading('sources')}", ""]
         if s.citations:
             for c in s.citations:
                 url = f" <{c.source_url}>" if c.source_url else ""
@@ -157,20 +169,20 @@ def memo_docx(turns: Sequence[Turn], generated: dt.datetime | None = None) -> by
         doc.add_heading((f"{i}. " if len(sections) > 1 else "") + s.question, level=1)
         doc.add_heading("Question", level=2)
         doc.add_paragraph(s.question)
-        doc.add_heading("Short answer", level=2)
+        doc.add_heading(s.heading("short_answer"), level=2)
         for para in s.short_answer.split("\n\n"):
             doc.add_paragraph(para)
         if s.key_points:
-            doc.add_heading("Key points", level=2)
+            doc.add_heading(s.heading("key_points"), level=2)
             bullets(s.key_points)
-        doc.add_heading("Legal basis", level=2)
-        bullets([basis_line(c) for c in s.legal_basis] or [NONE_FOUND])
+        doc.add_heading(s.heading("legal_basis"), level=2)
+        bullets([zh_name(c, s.lang) + basis_line(c) for c in s.legal_basis] or [NONE_FOUND])
         bullets(s.notes)
         if s.what_to_do:
-            doc.add_heading("What to do", level=2)
+            doc.add_heading(s.heading("what_to_do"), level=2)
             for x in s.what_to_do:
                 doc.add_paragraph(x, style="List Number")
-        doc.add_heading("Sources", level=2)
+        doc.add_heading(s.heading("sources"), level=2)
         if s.citations:
             for c in s.citations:
                 flag = " (superseded)" if c.status == "superseded" else ""

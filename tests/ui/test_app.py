@@ -120,7 +120,7 @@ def test_first_visit_shows_empty_state_with_starters(indexed):
     assert not at.error
     assert any("Ask about China Customs rules" in m.value for m in at.markdown)
     starters = [b.label for b in at.button if b.key and b.key.startswith("starter_")]
-    assert len(starters) == 4 and LIMIT_Q in starters
+    assert len(starters) == 6 and LIMIT_Q in starters and "海关扣了我的货怎么办？" in starters
     assert not at.chat_input[0].disabled
     assert not at.chat_message  # no conversation yet
     assert any(e.label == "Indexed documents (9)" for e in at.expander)

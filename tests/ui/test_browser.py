@@ -186,6 +186,17 @@ def test_composed_answer_has_the_same_parts(page, server):
     assert msg.get_by_text(re.compile(r"^extractive · \d+ source\(s\)")).count() == 1
 
 
+def test_chinese_question_gets_a_chinese_answer_and_headings(page, server):
+    open_app(page, server)
+    msg = ask(page, "海关扣了我的货怎么办？", 1)
+    text = msg.get_by_test_id("stMarkdownContainer").first.inner_text()
+    assert text.startswith("简要回答"), text
+    short = text.split("简要回答", 1)[1].strip().splitlines()[0]
+    assert re.search(r"[\u4e00-\u9fff]{4}", short), short
+    assert "法律依据" in text, text
+    screenshot_whole_app(page, ARTIFACTS / "answered-chat-zh.png")
+
+
 def test_starter_question_answer_with_sources_and_screenshot(page, server):
     from playwright.sync_api import expect
 

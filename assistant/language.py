@@ -1,0 +1,78 @@
+"""Which language a question is in, and the interface's words in each language.
+
+Detection is by script: a question whose letters are mostly Chinese characters is Chinese, even
+with codes or English words mixed in ("9610模式能退货吗"). Every fixed text the user reads (headings,
+disclaimer, refusal, notices) is here in both languages, so no view writes its own.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+class Lang(StrEnum):
+    EN = "en"
+    ZH = "zh"
+
+
+def detect(text: str) -> Lang:
+    """Chinese when there are at least as many Chinese characters as English words (~4 letters each)."""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return Lang.ZH if cjk and cjk >= latin / 4 else Lang.EN
+
+
+TEXTS: dict[str, dict[Lang, str]] = {
+    "short_answer": {Lang.EN: "Short answer", Lang.ZH: "简要回答"},
+    "key_points": {Lang.EN: "Key points", Lang.ZH: "要点"},
+    "legal_basis": {Lang.EN: "Legal basis", Lang.ZH: "法律依据"},
+    "what_to_do": {Lang.EN: "What to do", Lang.ZH: "建议步骤"},
+    "sources": {Lang.EN: "Sources", Lang.ZH: "来源"},
+    "disclaimer": {
+        Lang.EN: "This is general information drawn from the cited sources, not legal advice.",
+        Lang.ZH: "以上内容为根据所引资料整理的一般信息，不构成法律意见。",
+    },
+    "refusal": {
+        Lang.EN: (
+            "The corpus does not cover this question, so I cannot answer it from cited sources. "
+            "I cover China Customs rules for cross-border e-commerce (modes 9610, 1210, 1239, 9710, 9810; "
+            "tax limits; returns) and Customs protection of intellectual property (recordation, detention, "
+            "guarantees, investigation, penalties, cases)."
+        ),
+        Lang.ZH: (
+            "资料库未涵盖这个问题，我无法依据可引用的资料作答。我可以回答中国海关跨境电商监管"
+            "（9610、1210、1239、9710、9810 等监管方式，税收限值，退货）以及知识产权海关保护"
+            "（备案、扣留、担保、调查、处罚、案例）方面的问题。"
+        ),
+    },
+    "suggestions": {Lang.EN: "Closest topics I do cover: ", Lang.ZH: "相关的可回答主题："},
+    "evasion": {
+        Lang.EN: (
+            "I can't help with getting goods past customs controls or disguising infringing goods. "
+            "Importing or exporting infringing goods leads to confiscation, fines and, where a crime is made out, "
+            "criminal liability; ask me about those rules or about shipping genuine goods lawfully."
+        ),
+        Lang.ZH: (
+            "我不能帮助规避海关监管或掩饰侵权货物。进出口侵权货物将被没收、罚款，构成犯罪的依法追究刑事责任；"
+            "您可以询问相关规则，或如何合法发运正品。"
+        ),
+    },
+    "english_sources": {
+        Lang.EN: "",
+        Lang.ZH: "以下要点摘自英文资料原文，法律依据附中文名称（如有）。",
+    },
+    "superseded": {
+        Lang.EN: "Note: source [{marker}] ({title}) is superseded; it was replaced by {replacement}.",
+        Lang.ZH: "注意：来源[{marker}]（{title}）已被取代，现行规定见 {replacement}。",
+    },
+}
+
+
+def text(key: str, lang: Lang | str) -> str:
+    """The interface text ``key`` in ``lang`` (English when the language has no entry)."""
+    entry = TEXTS[key]
+    return entry.get(Lang(lang), entry[Lang.EN])

@@ -1,0 +1,48 @@
+"""The lexicon: the user dictionary wins over jieba's default cuts; Chinese turns into corpus words."""
+
+import pytest
+
+from assistant.lexicon import Entry, Lexicon, LexiconError, load_entries
+
+ENTRIES = [
+    Entry("海关知识产权备案", "customs IPR recordation", "term"),
+    Entry("备案", "recordation", "term"),
+    Entry("退货", "return returns", "action"),
+    Entry("担保", "guarantee", "term"),
+    Entry("扣货", "detain detention", "colloquial"),
+    Entry("《中华人民共和国知识产权海关保护条例》", "Regulations on Customs Protection of Intellectual Property Rights", "instrument"),
+]
+
+
+def test_user_dictionary_keeps_domain_terms_whole():
+    lex = Lexicon(ENTRIES)
+    assert "海关知识产权备案" in lex.segment("怎么办理海关知识产权备案？")
+    assert lex.content_tokens("9610模式能退货吗") == ["9610", "模式", "退货"]
+
+
+def test_translation_of_mixed_questions_keeps_codes_and_shows_matches():
+    tr = Lexicon(ENTRIES).translate("9610模式能退货吗，担保要多少")
+    assert tr.english.split()[:1] == ["9610"] and "return" in tr.english and "guarantee" in tr.english
+    assert ("担保", "guarantee") in tr.matches
+
+
+def test_terms_inside_an_unsplit_run_are_found():
+    tr = Lexicon(ENTRIES).translate("被扣货了")
+    assert "detain" in tr.english
+
+
+def test_chinese_name_of_an_instrument():
+    lex = Lexicon(ENTRIES)
+    title = "Regulations on Customs Protection of Intellectual Property Rights (State Council Decree No. 395)"
+    assert lex.chinese_name(title) == "《中华人民共和国知识产权海关保护条例》"
+    assert lex.chinese_name("Something else") == ""
+
+
+def test_malformed_file_names_the_line(tmp_path):
+    p = tmp_path / "zh_en.tsv"
+    p.write_text("zh\ten\tkind\n担保\tguarantee\tterm\n扣留\tdetain\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"zh_en.tsv:3: expected 3"):
+        load_entries(p)
+    p.write_text("wrong header\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="header"):
+        load_entries(p)
