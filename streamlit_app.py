@@ -73,6 +73,8 @@ def ingest_lock() -> threading.Lock:
 def _init_state(base: Settings) -> None:
     ss = st.session_state
     ss.setdefault("messages", [])
+    # Uploads belong to this browser session's workspace: searched by it, never by other visitors.
+    ss.setdefault("workspace", uuid.uuid4().hex[:16])
     ss.setdefault("upload_nonce", 0)
     ss.setdefault("cfg_backend", base.backend.value)
     ss.setdefault("cfg_top_k", max(1, min(20, base.top_k)))
@@ -197,7 +199,8 @@ def sidebar_filters(box, options: dict[str, list[str]], enabled: bool):
         )
         st.slider("Number of sources", 1, 20, key="cfg_top_k", help="Passages given to the answer step (top_k).")
     return Filters(
-        doc_types=tuple(doc_types), mode_codes=tuple(modes), topics=tuple(topics), include_superseded=bool(superseded)
+        doc_types=tuple(doc_types), mode_codes=tuple(modes), topics=tuple(topics), include_superseded=bool(superseded),
+        workspace=ss["workspace"],
     )
 
 
@@ -223,7 +226,7 @@ def sidebar_status(box, settings: Settings, assistant) -> None:
 
 
 def sidebar_upload(box, settings: Settings, assistant) -> None:
-    from ingest.uploads import UPLOAD_DIR, UPLOAD_TYPES
+    from ingest.uploads import UPLOAD_TYPES
 
     ss = st.session_state
     with box:
@@ -234,7 +237,8 @@ def sidebar_upload(box, settings: Settings, assistant) -> None:
             accept_multiple_files=True,
             key=f"uploader_{ss['upload_nonce']}",
             max_upload_size=max(1, math.ceil(settings.max_file_mb)),
-            help=f"Up to {settings.max_file_mb:g} MB each. Saved to `{settings.corpus_dir / UPLOAD_DIR}` and indexed.",
+            help=f"Up to {settings.max_file_mb:g} MB each. Indexed for this session only: other visitors never see "
+                 "your documents, and they are never treated as law.",
         )
         report = ss.get("upload_report")
         if report:
@@ -264,6 +268,7 @@ def index_uploads(files, settings: Settings, assistant):
             indexed_ids=[str(m.get("doc_id", "")) for m in assistant.retriever.bm25_index.metadatas] if assistant else (),
             lock=ingest_lock(),
             progress=lambda frac, text: bar.progress(frac, text=text),
+            workspace=st.session_state["workspace"],
         )
         state = "error" if report.problems and not report.ok else "complete"
         status.update(label="Upload finished" if not report.problems else "Upload finished with problems", state=state)
@@ -512,13 +517,19 @@ def empty_state(ready: bool) -> None:
         cols[i % 2].button(q, key=f"starter_{i}", on_click=_ask_later, args=(q,), width="stretch")
 
 
+def visible_metadatas(assistant) -> list[dict]:
+    """Chunk metadata of the shared corpus and of this session's own uploads only."""
+    mine = ("", st.session_state.get("workspace", ""))
+    return [m for m in assistant.retriever.bm25_index.metadatas if m.get("workspace", "") in mine]
+
+
 def documents_panel(assistant) -> None:
     from assistant.stores.catalog import documents
 
     rows = [
-        {"title": r.title, "doc_type": r.doc_type, "date": r.date, "status": status_label(r.status),
+        {"title": r.title, "doc_type": humanize(r.doc_type), "date": r.date, "status": status_label(r.status),
          "source": r.source, "source_url": r.source_url, "chunks": r.chunks}
-        for r in documents(assistant.retriever.bm25_index.metadatas)
+        for r in documents(visible_metadatas(assistant))
     ]
     with st.expander(f"Indexed documents ({len(rows)})", icon=":material/library_books:"):
         if not rows:
@@ -562,7 +573,7 @@ def main() -> None:
     assistant, problem = get_assistant(settings)
     empty_index = assistant is not None and not assistant.retriever.bm25_index.ids
     ready = assistant is not None and not empty_index
-    options = filter_options(assistant.retriever.bm25_index.metadatas if assistant is not None else [])
+    options = filter_options(visible_metadatas(assistant) if assistant is not None else [])
     filters = sidebar_filters(filters_box, options, enabled=ready)
     sidebar_upload(upload_box, settings, assistant)
     sidebar_status(status_box, settings, assistant)

@@ -28,7 +28,9 @@ _LINE_PREFIX = re.compile(r"[ \t]*(?:(?:[-*+•]|\d+[.)]|\([a-z0-9]{1,3}\))[ \t]
 
 
 def humanize(value: str) -> str:
-    """'tax_notice' -> 'Tax notice'."""
+    """'tax_notice' -> 'Tax notice'; an upload is labelled as the user's own, everywhere."""
+    if value == "upload":
+        return "Your upload (not law)"
     text = value.replace("_", " ").strip()
     return text[:1].upper() + text[1:] if text else value
 

@@ -8,6 +8,7 @@ Heavy parts (model, store, BM25) are built once in `Assistant.from_settings` and
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Iterator
@@ -462,7 +463,8 @@ class Assistant(Runnable):
         # Cards answer the default view; a user who narrowed the sources (a doc type, superseded
         # instruments, a date range) is answered from the passages those filters allow.
         # LLM backends write their own answer from the passages; cards are the extractive engine's layer.
-        use_cards = isinstance(self.answerer, ExtractiveAnswerer) and prep.filters == self.retriever.filters
+        default_view = dataclasses.replace(prep.filters, workspace="") == self.retriever.filters
+        use_cards = isinstance(self.answerer, ExtractiveAnswerer) and default_view
         # A question about a case, an example or figures is answered from those passages.
         use_cards = use_cards and not asks_for_cases(prep.query)
         if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:

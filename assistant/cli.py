@@ -21,14 +21,46 @@ from pathlib import Path
 from assistant.config import Settings, describe, settings_table
 
 
+def clean_argument(text: str) -> str:
+    """A command-line question with undecodable bytes replaced (argv arrives with surrogate escapes)."""
+    raw = text.encode("utf-8", "surrogateescape")
+    decoded = raw.decode("utf-8", "replace")
+    if decoded != text:
+        print("ask: the question held bytes that are not UTF-8; they were replaced with \ufffd", file=sys.stderr)
+    return decoded
+
+
+def read_questions(path: Path) -> list[str]:
+    """One question per line, split on newlines only (U+2028 or \\x0b inside a line stay in it).
+
+    A line that is not valid UTF-8 is decoded with replacement characters and reported, so every
+    other line is still answered and answers stay aligned with the lines they answer.
+    """
+    out = []
+    for n, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+        try:
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.decode("utf-8", "replace")
+            print(f"ask: {path.name}:{n}: not valid UTF-8 (byte {exc.start}); bad bytes replaced", file=sys.stderr)
+        line = line.rstrip("\r")
+        if line.strip():
+            out.append(line)
+    return out
+
+
 def _ask(args) -> int:
     from assistant.chain import Assistant, QuestionError
     from assistant.retrieval import Filters
     from assistant.stores.chroma import StoreError
 
-    questions = list(args.question)
+    questions = [clean_argument(q) for q in args.question]
     if args.questions:
-        questions += [ln.rstrip("\n") for ln in Path(args.questions).read_text(encoding="utf-8").splitlines() if ln.strip()]
+        try:
+            questions += read_questions(Path(args.questions))
+        except OSError as exc:
+            print(f"ask: cannot read {args.questions}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     if not questions:
         print("ask: give a question or --questions FILE", file=sys.stderr)
         return 2

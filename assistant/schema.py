@@ -22,6 +22,13 @@ LIST_FLAGS = {"topics": TOPIC_FLAG, "mode_codes": CODE_FLAG}
 PRIMARY_DOC_TYPES = frozenset({"law", "regulation", "announcement", "tax_notice"})
 
 
+# Uploaded documents belong to a workspace (a browser session or a signed-in user); curated corpus
+# documents have an empty workspace and are shared. Uploads are never law, whatever they claim.
+WORKSPACE_KEY = "workspace"
+UPLOAD_DOC_TYPE = "upload"
+UPLOADS_FOLDER = "uploads"
+
+
 def is_primary(metadata: dict) -> bool:
     """True when a chunk comes from a primary legal source (see `PRIMARY_DOC_TYPES`)."""
     return metadata.get("doc_type") in PRIMARY_DOC_TYPES

@@ -11,7 +11,58 @@ import datetime as dt
 import json
 import re
 
-from assistant.schema import LIST_FLAGS, flag_key
+import yaml
+
+from assistant.schema import LIST_FLAGS, WORKSPACE_KEY, flag_key
+
+# Front matter is untrusted input (uploads): bounded before it is parsed, parsed without aliases
+# (a 523-byte "billion laughs" alias bomb once grew to gigabytes when serialised), and its keys
+# must be plain names (Chroma rejects keys such as "$and" for the whole batch, not the one file).
+MAX_FRONT_MATTER_BYTES = 16 * 1024
+MAX_KEYS = 64
+MAX_VALUE_CHARS = 4000
+KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FENCE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+class FrontMatterError(ValueError):
+    """Front matter that cannot be accepted; the message says why."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader without anchors and aliases: no expansion, so no alias bomb."""
+
+    def fetch_alias(self):
+        raise yaml.YAMLError("YAML aliases (*name) are not allowed in front matter")
+
+    def fetch_anchor(self):
+        raise yaml.YAMLError("YAML anchors (&name) are not allowed in front matter")
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """(metadata, body) of a Markdown text; raises `FrontMatterError` for unsafe or malformed front matter."""
+    m = _FENCE.match(text)
+    if not m:
+        return {}, text
+    block = m.group(1)
+    if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(f"front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KiB")
+    try:
+        data = yaml.load(block, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"invalid YAML front matter: {str(exc).splitlines()[0]}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError("front matter must be a mapping of keys to values")
+    if len(data) > MAX_KEYS:
+        raise FrontMatterError(f"front matter has {len(data)} keys; at most {MAX_KEYS} are accepted")
+    for key, value in data.items():
+        if not isinstance(key, str) or not KEY.fullmatch(key):
+            raise FrontMatterError(f"front matter key {key!r} is not a plain name (letters, digits, underscore)")
+        if len(json.dumps(value, default=str)) > MAX_VALUE_CHARS:
+            raise FrontMatterError(f"front matter value of {key!r} is over {MAX_VALUE_CHARS} characters")
+    return data, text[m.end():]
 
 # Folder names in corpus/ imply a doc type when the file has no front matter saying so.
 FOLDER_DOC_TYPES = {
@@ -24,10 +75,10 @@ FOLDER_DOC_TYPES = {
     "guides": "guide",
     "statistics": "statistics",
 }
-LIST_FIELDS = ("topics", "mode_codes", "sources")
+LIST_FIELDS = ("topics", "mode_codes", "sources", "see_also")
 
 
-LIST_FIELDS = ("topics", "mode_codes", "sources")
+LIST_FIELDS = ("topics", "mode_codes", "sources", "see_also")
 
 
 def _iso(value) -> str:
@@ -75,4 +126,5 @@ def flat_metadata(metadata: dict) -> dict:
     meta["date_num"] = int("".join(m.groups())) if m else 0
     meta.setdefault("status", "in_force")
     meta.setdefault("doc_type", "document")
+    meta.setdefault(WORKSPACE_KEY, "")  # shared unless it is an upload
     return meta

@@ -13,6 +13,7 @@ before stays.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -28,7 +29,7 @@ from assistant.stores import catalog
 from assistant.stores.chroma import ChromaStore, drop_collection, make_client, open_store, store_label
 from ingest.converters import LoadError, MissingDependencyError, SourceDocument, load_file
 from ingest.splitter import split_document
-from ingest.state import corpus_fingerprint, discover
+from ingest.state import corpus_fingerprint, discover_checked
 
 
 @dataclass
@@ -111,7 +112,9 @@ def load_corpus(
     failed_sources: list[str] = []
     seen_ids: dict[str, str] = {}
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
-    for path in discover(root):
+    paths, passed_over = discover_checked(root)
+    failures.extend(Failure(rel, reason) for rel, reason in passed_over)
+    for path in paths:
         rel = path.relative_to(root).as_posix()
         try:
             result = load_file(path, root, max_bytes)
@@ -127,8 +130,11 @@ def load_corpus(
             failures.extend(Failure(rel, e) for e in result.errors)
             for d in result.documents:
                 if not d.record and d.doc_id in seen_ids:
-                    failures.append(Failure(rel, f"duplicate document id {d.doc_id!r} (also {seen_ids[d.doc_id]})"))
-                    continue
+                    # Both documents are kept: the later one under an id made unique by its path.
+                    new_id = f"{d.doc_id}--{re.sub(r'[^a-z0-9]+', '-', rel.lower()).strip('-')}"
+                    failures.append(Failure(rel, f"duplicate document id {d.doc_id!r} (also {seen_ids[d.doc_id]}); "
+                                                 f"indexed as {new_id!r}"))
+                    d.doc_id = new_id
                 seen_ids[d.doc_id] = rel
                 docs.append(d)
         if on_file:
@@ -163,7 +169,10 @@ def run_ingest(
     docs, failures, failed_sources = load_corpus(root, settings)
     chunks: list[Document] = []
     for d in docs:
-        chunks.extend(split_document(d, settings.chunk_size, settings.chunk_overlap))
+        pieces = split_document(d, settings.chunk_size, settings.chunk_overlap)
+        if not pieces:  # never reported as indexed when nothing of it can be retrieved
+            failures.append(Failure(d.source, f"document {d.doc_id!r} yields no passages (no text under its headings)"))
+        chunks.extend(pieces)
     # Keep what a broken file had: feed its stored chunks back unchanged.
     kept: list[Document] = []
     for src in failed_sources:

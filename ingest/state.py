@@ -18,16 +18,38 @@ from assistant.stores.catalog import read_state
 NOT_DOCUMENTS = frozenset({"cards", "lexicon"})
 
 
-def discover(root: Path) -> list[Path]:
-    """All files under root, sorted, skipping hidden files and folders and README files."""
-    out = []
+def discover_checked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Corpus files under root, sorted, and the entries that were passed over with the reason.
+
+    Hidden files and folders, README files, cards and the lexicon are not documents. A symbolic
+    link is followed only when it resolves inside the corpus folder (a link to /etc/passwd is never
+    read); dangling links and link loops are reported, never silently skipped.
+    """
+    out: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    base = root.resolve()
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
         if any(part.startswith((".", "_")) for part in rel.parts) or rel.parts[0] in NOT_DOCUMENTS:
             continue
+        if p.is_symlink():
+            try:
+                target = p.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:
+                kind = "a link loop" if "loop" in str(exc).lower() or isinstance(exc, RuntimeError) else "a dangling link"
+                problems.append((rel.as_posix(), f"{kind}; not read"))
+                continue
+            if not target.is_relative_to(base):
+                problems.append((rel.as_posix(), "a link to a file outside the corpus folder; not read"))
+                continue
         if p.is_file() and p.name.lower() not in {"readme.md", "readme.txt"}:
             out.append(p)
-    return out
+    return out, problems
+
+
+def discover(root: Path) -> list[Path]:
+    """The corpus files under root (see `discover_checked` for what is passed over and why)."""
+    return discover_checked(root)[0]
 
 
 def corpus_fingerprint(root: Path, settings: Settings) -> str:

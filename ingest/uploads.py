@@ -17,12 +17,14 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
+from assistant.schema import UPLOADS_FOLDER
 from ingest.converters import LoadError, load_file
 from ingest.state import discover
 
 # Formats a person uploads; JSONL (bulk records) stays a command-line format.
 UPLOAD_TYPES = ("pdf", "docx", "html", "htm", "md", "markdown", "txt")
-UPLOAD_DIR = "uploads"
+UPLOAD_DIR = UPLOADS_FOLDER
+WORKSPACE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -71,19 +73,22 @@ def index_uploads(
     indexed_ids: Iterable[str] = (),
     lock=None,
     progress: Callable[[float, str], None] | None = None,
+    workspace: str = "",
 ) -> UploadReport:
-    """Check, save and index uploaded files.
+    """Check, save and index uploaded files into ``workspace`` (the user's own, searched only by them).
 
     ``indexed_ids`` are document ids already in the index (ids come from file names and must stay
     unique); ``lock`` serialises ingests of one server process; ``progress(fraction, text)`` reports.
     """
+    if not WORKSPACE.fullmatch(workspace):
+        raise ValueError(f"workspace {workspace!r}: expected 1-64 lower-case letters, digits or hyphens")
     from ingest.pipeline import run_ingest
 
     report = UploadReport()
     say = progress or (lambda frac, text: None)
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     root = settings.corpus_dir
-    target = root / UPLOAD_DIR
+    target = root / UPLOAD_DIR / workspace
     known = corpus_hashes(root)
     taken = {p.stem.lower() for p in discover(root)} if root.is_dir() else set()
     taken |= {i.lower() for i in indexed_ids}

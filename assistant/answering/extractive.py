@@ -28,8 +28,8 @@ from assistant.readability import has_slug, is_dangling, is_meta, near_duplicate
 from assistant.retrieval.query_expansion import expand
 from assistant.retrieval.source_prior import asks_for_cases
 from assistant.retrieval.types import Hit
-from assistant.schema import is_primary
-from assistant.text import plain, split_sentences, terms
+from assistant.schema import UPLOAD_DOC_TYPE, is_primary
+from assistant.text import neutralise_markers, plain, split_sentences, terms
 
 NUMBER = re.compile(r"\d")
 MONEY = re.compile(r"\b(rmb|yuan|cny|usd)\b|¥|%|\bper ?cent\b|\d[\d,]*(\.\d+)? ?(million|billion)", re.I)
@@ -60,8 +60,12 @@ GENERIC = frozenset(terms("customs china chinese cross-border e-commerce cbec go
 
 
 def clean(sentence: str) -> str:
-    """A passage sentence as plain prose, without internal cross-references to document ids."""
-    return _SEE.sub("", plain(sentence)).strip()
+    """A passage sentence as plain prose, without internal cross-references to document ids.
+
+    A "[1]" inside a passage (planted in an upload) is neutralised, so it can never be read as a
+    citation marker and renumbered onto a real source.
+    """
+    return neutralise_markers(_SEE.sub("", plain(sentence)).strip())
 
 
 @dataclass
@@ -137,7 +141,8 @@ def source_factor(hit: Hit) -> float:
     """Rules come from primary sources and guides; cases and statistics illustrate them."""
     if is_primary(hit.metadata):
         return 1.15
-    return {"guide": 1.0, "article": 0.9, "case": 0.75, "statistics": 0.7}.get(str(hit.metadata.get("doc_type")), 0.9)
+    kinds = {"guide": 1.0, "article": 0.9, "case": 0.75, "statistics": 0.7, UPLOAD_DOC_TYPE: 0.5}
+    return kinds.get(str(hit.metadata.get("doc_type")), 0.9)
 
 
 class ExtractiveAnswerer:

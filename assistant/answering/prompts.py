@@ -5,6 +5,7 @@ from __future__ import annotations
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.retrieval.types import Hit
+from assistant.text import neutralise_markers
 
 SYSTEM = """You are a compliance assistant for cross-border e-commerce with China Customs \
 (import/export modes such as 9610, 1210, 1239, 9710, 9810, and Customs protection of \
@@ -39,7 +40,7 @@ def format_sources(passages: list[Hit]) -> str:
             head += f", {m['date']})" if m.get("date") else ")"
         if m.get("status") == "superseded":
             head += " [SUPERSEDED]"
-        blocks.append(f'<source n="{i}">\n{head}\n{d.passage}\n</source>')
+        blocks.append(f'<source n="{i}">\n{head}\n{neutralise_markers(d.passage)}\n</source>')
     return "\n\n".join(blocks)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from assistant.retrieval.types import Hit
-from assistant.text import MARKER, split_sentences
+from assistant.text import MARKER, neutralise_markers, split_sentences
 
 
 @dataclass
@@ -53,7 +53,7 @@ def citation_from(marker: int, hit: Hit) -> Citation:
         article=str(m.get("article", "")),
         source_url=str(m.get("source_url", "")),
         date=str(m.get("date", "")),
-        text=hit.passage,
+        text=neutralise_markers(hit.passage),
         score=float(hit.score or 0.0),
         doc_type=str(m.get("doc_type", "")),
         status=str(m.get("status", "in_force")),

@@ -118,6 +118,12 @@ class Bm25Index:
         sample = np.load(path / "dense_sample.npy") if (path / "dense_sample.npy").exists() else None
         return cls(model, ids, metas, texts, (path / "fingerprint").read_text().strip(), sample)
 
+    def has_workspaces(self) -> bool:
+        """Whether any chunk belongs to a workspace (an upload): then every search must filter."""
+        if not hasattr(self, "_has_ws"):
+            self._has_ws = any(m.get("workspace") for m in self.metadatas)
+        return self._has_ws
+
     def doc_types(self) -> frozenset[str]:
         """The document types present in the index (computed once)."""
         if not hasattr(self, "_doc_types"):

@@ -41,7 +41,7 @@ class HybridRetriever(BaseRetriever):
     def bm25(self, query: str, n: int, filters: Filters) -> Ranked:
         """The BM25 arm's ranking for one query under the filters."""
         mask = None
-        if filters != Filters(include_superseded=True):
+        if filters != Filters(include_superseded=True) or self.bm25_index.has_workspaces():
             mask = self.bm25_index.mask_for(filters)
             if not mask.any():
                 return Ranked()

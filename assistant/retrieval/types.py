@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.schema import CODE_FLAG, TOPIC_FLAG, flag_key, passage_text
+from assistant.schema import CODE_FLAG, TOPIC_FLAG, WORKSPACE_KEY, flag_key, passage_text
 
 FILTER_KEYS = ("doc_type", "mode_code", "topic", "status", "include_superseded", "date_from", "date_to")
 
@@ -23,6 +23,8 @@ class Filters:
     include_superseded: bool = False
     date_from: str = ""  # ISO date, inclusive
     date_to: str = ""
+    # The workspace whose uploads may be searched besides the shared corpus ("" = shared corpus only).
+    workspace: str = ""
 
     @classmethod
     def parse(cls, pairs: Iterable[str], include_superseded: bool = False) -> Filters:
@@ -61,6 +63,8 @@ class Filters:
         return (num(self.date_from, False) if self.date_from else 0, num(self.date_to, True) if self.date_to else 0)
 
     def matches(self, meta: dict) -> bool:
+        if meta.get(WORKSPACE_KEY, "") not in ("", self.workspace):
+            return False  # another user's upload: never
         if self.doc_types and meta.get("doc_type") not in self.doc_types:
             return False
         if self.statuses and meta.get("status") not in self.statuses:
@@ -81,7 +85,7 @@ class Filters:
 
     def where(self) -> dict | None:
         """The same conditions as a Chroma ``where`` clause."""
-        clauses: list[dict] = []
+        clauses: list[dict] = [{WORKSPACE_KEY: {"$in": ["", self.workspace] if self.workspace else [""]}}]
         if self.doc_types:
             clauses.append({"doc_type": {"$in": list(self.doc_types)}})
         if self.statuses:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.schema import UPLOAD_DOC_TYPE, UPLOADS_FOLDER, WORKSPACE_KEY
 from ingest.metadata import FOLDER_DOC_TYPES
 
 
@@ -61,6 +62,10 @@ def base_metadata(path: Path, root: Path) -> tuple[str, dict]:
     folder = path.parent.name
     if folder in FOLDER_DOC_TYPES:
         meta["doc_type"] = FOLDER_DOC_TYPES[folder]
+    parts = rel.split("/")
+    if parts[0] == UPLOADS_FOLDER:  # uploads/<workspace>/file: a user's own document, never law
+        meta["doc_type"] = UPLOAD_DOC_TYPE
+        meta[WORKSPACE_KEY] = parts[1] if len(parts) > 2 else UPLOADS_FOLDER
     return rel, meta
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from assistant.schema import UPLOAD_DOC_TYPE, WORKSPACE_KEY
 from ingest.converters.base import LoadError, LoadResult, SourceDocument, base_metadata, read_text
 from ingest.metadata import normalise_metadata
 
@@ -38,6 +39,8 @@ def load_jsonl(path: Path, root: Path) -> LoadResult:
         seen.add(rid)
         meta = dict(base_meta)
         meta.update(normalise_metadata(rec.get("metadata") or {}))
+        if base_meta.get("doc_type") == UPLOAD_DOC_TYPE:  # an upload stays an upload of its workspace
+            meta.update({k: base_meta[k] for k in ("doc_type", WORKSPACE_KEY)})
         meta.setdefault("title", rid)
         docs.append(SourceDocument(rid, text, rel, meta, structured=False, record=True))
     if not docs:

@@ -5,22 +5,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from assistant.schema import UPLOAD_DOC_TYPE, WORKSPACE_KEY
 from ingest.converters.base import LoadError, LoadResult, SourceDocument, base_metadata, read_text
-from ingest.metadata import normalise_metadata
+from ingest.metadata import FrontMatterError, normalise_metadata, split_front_matter
 
 
 def load_markdown(path: Path, root: Path) -> LoadResult:
-    import frontmatter
-    import yaml
-
     text = read_text(path)
     try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
-        raise LoadError(f"invalid YAML front matter: {str(exc).splitlines()[0]}") from None
+        front, body = split_front_matter(text)
+    except FrontMatterError as exc:
+        raise LoadError(str(exc)) from None
     rel, meta = base_metadata(path, root)
-    meta.update(normalise_metadata(dict(post.metadata)))
-    body = post.content
+    folder_says = {k: meta[k] for k in ("doc_type", WORKSPACE_KEY) if k in meta}
+    meta.update(normalise_metadata(front))
+    if folder_says.get("doc_type") == UPLOAD_DOC_TYPE:
+        meta.update(folder_says)  # an upload cannot claim to be a regulation, nor another workspace's
     if not body.strip():
         raise LoadError("no text after the front matter")
     if "title" not in meta:

@@ -311,14 +311,20 @@ def test_upload_indexes_document_and_refreshes_assistant(indexed):
     at.file_uploader[0].set_value(("zorblax.md", ZORBLAX, "text/markdown")).run()
     at.button(key="index_uploads").click().run()
     assert not at.exception, at.exception
-    saved = indexed.corpus_dir / "uploads" / "zorblax.md"
+    saved = indexed.corpus_dir / "uploads" / at.session_state["workspace"] / "zorblax.md"
     assert saved.read_bytes() == ZORBLAX
     assert any("zorblax.md: indexed" in s.value for s in at.success)
     assert any(e.label == "Indexed documents (10)" for e in at.expander)
     ask(at, "How fast are parcels cleared in the Zorblax Free Trade Port?")
     (ans,) = answers(at)
     assert not ans.refused and "17 minutes" in ans.answer
-    assert ans.citations[0].title == "Zorblax Free Trade Port rules"
+    assert ans.citations[0].title == "Zorblax Free Trade Port rules" and ans.citations[0].doc_type == "upload"
+    # Another visitor's session neither lists nor finds it.
+    other = app()
+    assert any(e.label == "Indexed documents (9)" for e in other.expander)
+    ask(other, "How fast are parcels cleared in the Zorblax Free Trade Port?")
+    (theirs,) = answers(other)
+    assert "17 minutes" not in theirs.answer and all("zorblax" not in r for r in theirs.retrieved)
 
 
 def test_upload_rejects_duplicates_and_unreadable_files(indexed):
@@ -332,7 +338,7 @@ def test_upload_rejects_duplicates_and_unreadable_files(indexed):
     problems = " ".join(e.value for e in at.error)
     assert "copy.md: already in the corpus as `cases/demo-case-bracelets.md`" in problems
     assert "empty.txt: cannot be read (empty file)" in problems
-    assert not (indexed.corpus_dir / "uploads").exists() or not any((indexed.corpus_dir / "uploads").iterdir())
+    assert not any(p.is_file() for p in (indexed.corpus_dir / "uploads").rglob("*"))
 
 
 def test_upload_checks_size_against_settings(indexed, monkeypatch):

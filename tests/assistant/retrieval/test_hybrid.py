@@ -28,6 +28,14 @@ def test_unknown_fusion_is_an_error():
         fuse([(Ranked(["a"], [1.0]), 1.0)], "max")
 
 
+def test_another_workspace_never_matches():
+    shared, mine, theirs = {"workspace": ""}, {"workspace": "w1"}, {"workspace": "w2"}
+    f = Filters(include_superseded=True, workspace="w1")
+    assert f.matches(shared) and f.matches(mine) and not f.matches(theirs)
+    assert not Filters().matches(mine)
+    assert f.where() == {"workspace": {"$in": ["", "w1"]}}
+
+
 def test_filters_parse_match_and_where():
     f = Filters.parse(["doc_type=case,regulation", "mode_code=9610", "date_from=2010", "date_to=2021-06"])
     assert f.doc_types == ("case", "regulation") and f.mode_codes == ("9610",)
@@ -37,6 +45,7 @@ def test_filters_parse_match_and_where():
     assert not f.matches(meta | {"status": "superseded"})
     assert f.where() == {
         "$and": [
+            {"workspace": {"$in": [""]}},
             {"doc_type": {"$in": ["case", "regulation"]}},
             {"status": {"$ne": "superseded"}},
             {"code_9610": True},

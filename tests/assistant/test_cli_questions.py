@@ -1,0 +1,16 @@
+"""The command line: bad bytes are replaced per line and reported, every other line is answered."""
+
+from assistant.cli import clean_argument, read_questions
+
+
+def test_questions_file_splits_on_newlines_only_and_survives_bad_bytes(tmp_path, capsys):
+    p = tmp_path / "q.txt"
+    p.write_bytes("What is 9610?\u2028still the same question\n".encode() + b"caf\xe9 latin-1 line\r\n\nLast one\x0b too\n")
+    assert read_questions(p) == ["What is 9610?\u2028still the same question", "caf\ufffd latin-1 line", "Last one\x0b too"]
+    assert "q.txt:2: not valid UTF-8" in capsys.readouterr().err
+
+
+def test_argument_with_undecodable_bytes_is_replaced_not_a_traceback(capsys):
+    arg = b"limit \xff?".decode("utf-8", "surrogateescape")
+    assert clean_argument(arg) == "limit \ufffd?"
+    assert "not UTF-8" in capsys.readouterr().err
