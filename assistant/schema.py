@@ -12,6 +12,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
+# Bumped whenever what ingest writes into a chunk changes (keys, flags, text): an index built by an
+# older version is then stale and `python -m ingest --if-stale` rebuilds it. 2: workspace key.
+SCHEMA_VERSION = 2
+
 # Boolean metadata flags written for list fields, so Chroma's `where` can test membership.
 TOPIC_FLAG = "topic_"
 CODE_FLAG = "code_"

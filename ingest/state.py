@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.schema import SCHEMA_VERSION
 from assistant.stores.catalog import read_state
 
 # Curated answer cards and the bilingual lexicon live beside the corpus but are not documents:
@@ -60,7 +61,7 @@ def corpus_fingerprint(root: Path, settings: Settings) -> str:
         h.update(f"{p.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     h.update(
         f"{settings.embedder}|{settings.chunk_size}|{settings.chunk_overlap}|{settings.collection}|"
-        f"{settings.chroma_host}:{settings.chroma_port}|{settings.bm25_with_headings}".encode()
+        f"{settings.chroma_host}:{settings.chroma_port}|{settings.bm25_with_headings}|schema {SCHEMA_VERSION}".encode()
     )
     return h.hexdigest()
 
