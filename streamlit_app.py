@@ -621,6 +621,7 @@ def run() -> None:
     st.navigation(
         [
             st.Page(main, title="Chat", icon=":material/chat:", default=True),
+            st.Page("app/tools_page.py", title="Tools", icon=":material/calculate:"),
             st.Page("app/evaluation_page.py", title="Evaluation", icon=":material/monitoring:"),
         ]
     ).run()

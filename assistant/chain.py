@@ -19,6 +19,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant import citations as cit
 from assistant.answering import NO_ANSWER, Answerer, Draft, make_answerer
+from assistant.answering.calculable import recognise
 from assistant.answering.cards import Card, CardIndex
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.followups import rewrite
@@ -29,6 +30,7 @@ from assistant.guards import (
     DEFAULT_MIN_RELEVANCE,
     DEFAULT_MIN_RELEVANCE_ZH,
     evasion_kind,
+    is_foreign,
     is_relevant,
 )
 from assistant.language import Lang, detect, text
@@ -41,6 +43,8 @@ from assistant.text import MARKER, split_sentences
 
 DISCLAIMER = text("disclaimer", Lang.EN)
 REFUSAL = text("refusal", Lang.EN)
+# Which result lines answer a calculation's question (the rest become points).
+LEAD_LINES = {"tax": ("Tax payable", "Route"), "guarantee": ("Amount",), "deadline": ("3 working days",)}
 # A question answered by yes or no opens with an auxiliary ("can I…", "is it…", "do I need…").
 YES_NO_QUESTION = re.compile(
     r"^\s*(and |so |but |ok(ay)? |hi,? )?(can|could|may|might|is|are|am|do|does|did|will|would|should|must|has|have|shall)\b",
@@ -297,6 +301,55 @@ class Assistant(Runnable):
         return Draft(" ".join(short + points), "card", short=short, points=points, steps=steps, intent=card.intent,
                      lang=Lang.ZH.value if chinese else Lang.EN.value)
 
+    def _tool_answer(self, prep: Prepared, calc, retrieved: list[Hit], backend: str, timings: dict) -> Answer | None:
+        """The calculator's result as an answer: the figures first, the steps, the legal basis cited.
+
+        A missing input is asked for; an input the tool refuses is explained. None when the tool's
+        legal-basis passages are not in the index (then the question is answered from passages).
+        """
+        from assistant.tools import ToolInputError, run_tool
+
+        zh = prep.lang is Lang.ZH
+        if calc.missing:
+            return Answer(prep.question, calc.missing + "\n\n" + text("disclaimer", prep.lang), False, [], "calculator",
+                          timings, prep.standalone, list(prep.warnings), body_text=calc.missing, short_answer=calc.missing,
+                          intent="amount", lang=prep.lang.value, retrieved=[h.chunk_id for h in retrieved],
+                          filters=prep.filters.describe())
+        try:
+            result = run_tool(calc.tool, **calc.inputs)
+        except ToolInputError as exc:
+            message = f"输入有误：{exc}" if zh else f"The calculator cannot use that input: {exc}."
+            return Answer(prep.question, message + "\n\n" + text("disclaimer", prep.lang), False, [], "calculator",
+                          timings, prep.standalone, list(prep.warnings), body_text=message, short_answer=message,
+                          lang=prep.lang.value, filters=prep.filters.describe())
+        rows = self.retriever.bm25_index.rows_by_chunk_id()
+        if not result.legal_basis or any(cid not in rows for cid in result.legal_basis):
+            return None
+        hits = []
+        for cid in result.legal_basis:
+            chunk = self.retriever.bm25_index.chunk(rows[cid])
+            hits.append(Hit(cid, chunk.text, dict(chunk.metadata), 1.0))
+        refs = "".join(f"[{i}]" for i in range(1, len(hits) + 1))
+        lines = result.headline()
+        # The figure asked for leads; the other result lines and the arithmetic follow as points.
+        lead = [x for x in lines if x.startswith(LEAD_LINES.get(calc.tool, ()))] or lines[:1]
+        short = f"{'; '.join(x.rstrip('.') for x in lead)} {refs}."
+        points: list[str] = []
+        for x in [x for x in lines if x not in lead] + list(result.steps):
+            x = x if x.rstrip()[-1:] in ".)" else x.rstrip() + "."
+            if not any(near_duplicate(x, y) for y in [short, *points]):
+                points.append(x)
+        draft = Draft(short, "calculator", short=[short], points=points, steps=[],
+                      intent="deadline" if calc.tool == "deadline" else "amount",
+                      lang=Lang.ZH.value if zh else Lang.EN.value)
+        answer = self._finish(prep, hits, draft, "calculator", timings, "", retrieved)
+        if zh:
+            answer.notes = [text("calculator_english", prep.lang), *answer.notes]
+        answer.notes = [*answer.notes, *result.warnings]
+        answer.answer = answer.answer.replace(text("disclaimer", prep.lang),
+                                              "\n".join(result.warnings) + "\n\n" + text("disclaimer", prep.lang))
+        return answer
+
     def _decline_card(self, kind: str, vec) -> Card | None:
         if self.cards is None:
             return None
@@ -329,7 +382,7 @@ class Assistant(Runnable):
                     out.append(checked.text)
             return out
 
-        if draft.backend == "card":  # curated units, each backed as a whole by its passages
+        if draft.backend in ("card", "calculator"):  # curated or computed units, backed as a whole
             short, points = keep([" ".join(short)], False), keep(points, False)
         else:
             short, points = keep(short, True), keep(points, True)
@@ -345,7 +398,7 @@ class Assistant(Runnable):
 
     def _finish(self, prep: Prepared, hits: list[Hit], draft: Draft, backend: str, timings: dict, fallback: str,
                 retrieved: list[Hit] | None = None, card: Card | None = None) -> Answer:
-        extractive = backend in (Backend.EXTRACTIVE, "card")
+        extractive = backend in (Backend.EXTRACTIVE, "card", "calculator")
         retrieved = hits if retrieved is None else retrieved
         warnings = list(prep.warnings)
         if fallback:
@@ -447,6 +500,14 @@ class Assistant(Runnable):
                 yield from self._emit(self._finish(prep, hits, draft, "card", timings, "", hits, card), stream)
             return
         hits = search_preferring_rules(self.retriever, prep.query, self.settings.top_k, prep.filters, vec)
+        calc = None if is_foreign(prep.standalone) else recognise(prep.standalone, chinese=prep.lang is Lang.ZH)
+        if calc is not None:  # computed exactly by a calculator that shows its steps and legal basis
+            timings = {"retrieve": _ms(t0)}
+            answer = self._tool_answer(prep, calc, hits, backend, timings)
+            if answer is not None:
+                timings.update(answer=_ms(t0) - timings["retrieve"], total=_ms(t0))
+                yield from self._emit(answer, stream)
+                return
         t1 = time.perf_counter()
         timings = {"retrieve": _ms(t0)}
         chinese = prep.query != prep.standalone

@@ -188,7 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     sv = sub.add_parser("serve", help="start the web chat (model warmed while the server boots)")
     sv.add_argument("--port", type=int, default=8501)
     sv.add_argument("--address", default="127.0.0.1")
+    from assistant.tools.cli import add_tool_parser, run_tool_command
+
+    add_tool_parser(sub)
     args = ap.parse_args(argv)
+    if args.cmd == "tool":
+        return run_tool_command(args)
     if args.cmd == "serve":
         return _serve(args)
     if args.cmd == "settings":

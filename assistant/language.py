@@ -65,6 +65,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         Lang.EN: "",
         Lang.ZH: "以下要点摘自英文资料原文，法律依据附中文名称（如有）。",
     },
+    "calculator_english": {
+        Lang.EN: "",
+        Lang.ZH: "以下为计算结果与计算步骤（英文列出），依据的条文见法律依据。",
+    },
     "superseded": {
         Lang.EN: "Note: source [{marker}] ({title}) is superseded; it was replaced by {replacement}.",
         Lang.ZH: "注意：来源[{marker}]（{title}）已被取代，现行规定见 {replacement}。",

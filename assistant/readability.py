@@ -16,7 +16,7 @@ from assistant.text import strip_markers, terms
 # "gacc-2018-194-cbec-retail-export"). Ordinary compounds ("cross-border", "e-commerce") have two
 # parts; longer ones are built with joiners ("notice-and-takedown", "year-on-year") or count days.
 SLUG = re.compile(r"(?<![\w/.-])[a-z0-9]+(?:-[a-z0-9]+){2,}(?![\w/-])")
-_COMPOUND = re.compile(r"-(of|on|and|the|to|by|in|for|or|a|as|at|per)-|^\d+-(working-)?(day|month|year|digit|piece)s?$|^non-")
+_COMPOUND = re.compile(r"-(of|on|and|the|to|by|in|for|or|a|as|at|per)-|^\d+-(working-)?(day|month|year|digit|piece)s?$|^non-|^\d{4}-\d{2}-\d{2}$")
 META = re.compile(
     r"^(this|the present|our|that) (document|checklist|guide|section|page|article|summary|note|table|glossary|file|"
     r"project|corpus|fact sheet)\b|\b(this|the) project('s)?\b|\bthis product\b|\bfact sheet\b|\bin this corpus\b|"

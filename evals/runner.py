@@ -149,9 +149,14 @@ def score_item(item: Item, ans: Answer | None, error: str = "") -> Row:
         missing = [g[0] for g in item.must_include if g not in hits]
         if missing:
             reasons.append(f"answer lacks {missing}")
-        cited_text = " ".join(c.text for c in ans.citations)
-        supported = [g for g in hits if _present(g, cited_text)]
-        m["citation_support"] = len(supported) / len(hits) if hits else math.nan
+        if ans.backend == "calculator":
+            # A computed figure is backed by the calculator's shown steps and its cited rules, not
+            # by a passage that states it; the steps are in the answer's points.
+            m["computed"] = 1.0
+        else:
+            cited_text = " ".join(c.text for c in ans.citations)
+            supported = [g for g in hits if _present(g, cited_text)]
+            m["citation_support"] = len(supported) / len(hits) if hits else math.nan
     return Row(
         item.id, item.kind, item.topic, item.question, item.lang,
         passed=not reasons,

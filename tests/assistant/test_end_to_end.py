@@ -35,3 +35,17 @@ def test_out_of_scope_refused_and_superseded_flagged(real_assistant):
     assert not a.refused
     assert any(c.status == "superseded" for c in a.citations)
     assert "superseded; it was replaced by" in a.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "article"),
+    [
+        ("what guarantee for goods worth RMB 150,000 detained ex officio?", "RMB 75,000.00", "Article 23"),
+        ("how much tax on a RMB 3,000 lipstick order?", "RMB 273.00", "Section 2"),
+        ("customs served the notice on 26 September 2025, when is my reply due?", "2025-09-30", "Article 22"),
+    ],
+)
+def test_calculable_questions_get_the_exact_figure_with_its_legal_basis(real_assistant, question, figure, article):
+    a = real_assistant.invoke(question)
+    assert a.backend == "calculator" and figure in a.short_answer, a.short_answer
+    assert any(c.article == article for c in a.legal_basis), [c.article for c in a.legal_basis]

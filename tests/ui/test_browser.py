@@ -138,7 +138,7 @@ def wait_answer(page, n: int):
     from playwright.sync_api import expect
 
     msg = assistant_messages(page).nth(n - 1)
-    expect(msg.get_by_text(re.compile(r"^(card|extractive|openai|ollama|llamacpp) · \d+ source\(s\)"))).to_be_visible(
+    expect(msg.get_by_text(re.compile(r"^(card|calculator|extractive|openai|ollama|llamacpp) · \d+ source\(s\)"))).to_be_visible(
         timeout=WAIT_MS
     )
     return msg
@@ -184,6 +184,22 @@ def test_composed_answer_has_the_same_parts(page, server):
     text = msg.get_by_test_id("stMarkdownContainer").first.inner_text()
     assert text.startswith("Short answer") and "[1]" in text, text
     assert msg.get_by_text(re.compile(r"^extractive · \d+ source\(s\)")).count() == 1
+
+
+def test_calculable_question_and_tools_page_give_the_same_figure(page, server):
+    from playwright.sync_api import expect
+
+    open_app(page, server)
+    msg = ask(page, "what guarantee for goods worth RMB 150,000 detained ex officio?", 1)
+    text = msg.get_by_test_id("stMarkdownContainer").first.inner_text()
+    assert "RMB 75,000.00" in text and "Article 23" in text, text
+    page.get_by_role("link", name="Tools").click()
+    page.get_by_role("tab", name="IPR guarantee").click()
+    value = page.get_by_label("Goods' value (RMB)")
+    value.fill("150000")
+    value.press("Enter")
+    page.get_by_role("button", name="Compute guarantee").click()
+    expect(page.get_by_text(re.compile(r"Amount: RMB 75,000\.00")).first).to_be_visible(timeout=WAIT_MS)
 
 
 def test_chinese_question_gets_a_chinese_answer_and_headings(page, server):
@@ -267,7 +283,8 @@ def test_upload_document_then_answer_cites_it(page, server, tmp_path):
     sidebar.locator("input[type=file]").set_input_files(str(doc))
     sidebar.get_by_role("button", name=re.compile(r"Index 1 file")).click()
     expect(sidebar.get_by_text(re.compile(r"zorblax-port\.md: indexed as"))).to_be_visible()
-    assert (server["corpus"] / "uploads" / "zorblax-port.md").exists()
+    saved = list((server["corpus"] / "uploads").rglob("zorblax-port.md"))
+    assert len(saved) == 1 and saved[0].parent.parent.name == "uploads", saved  # uploads/<this session>/
     msg = ask(page, "How quickly does customs clear parcels in the Zorblax Free Trade Port?", 1)
     body = msg.get_by_test_id("stMarkdownContainer").first.inner_text()
     assert "17 minutes" in body, body

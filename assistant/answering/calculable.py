@@ -1,0 +1,150 @@
+"""Questions the calculators answer exactly: which tool, and the figures and dates the question holds.
+
+"How much tax on a RMB 3,000 lipstick?", "I spent RMB 24,000 this year, can I still order RMB 3,000?",
+"customs served the notice on 26 September 2026, when is my reply due?", "what guarantee for goods
+worth RMB 150,000 detained ex officio?". A question is calculable when it asks for a figure or a date
+of a kind a tool computes and carries what the tool needs; when an input is missing, the question
+is recognised but the answer asks for that input instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+_NUM = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
+_SCALE = r"\s*(k|K|千|万|thousand)?"
+# "RMB 3,000", "¥3000", "3000 yuan", "3,000元", "12k rmb", "1.5万元"
+AMOUNT = re.compile(
+    rf"(?:\b(?:rmb|cny|yuan)\s*|[¥￥]\s*){_NUM}{_SCALE}|{_NUM}{_SCALE}\s*(?:rmb|cny|yuan|元|块)",
+    re.I,
+)
+SPENT = re.compile(
+    r"\b(spent|already (bought|used|spent|purchased)|used up|so far|this year i|bought .{0,20} this year)\b|已经?(花|买|消费|用)了?|今年(已|买了|花了)",
+    re.I,
+)
+TAX = re.compile(r"\b(tax|taxes|duty|duties|vat)\b|税", re.I)
+# A question about the user's own purchase ("how much tax will I pay?") needs its value to be computed.
+OWN_ORDER = re.compile(r"\b(will i|do i|would i|should i|my (order|parcel|purchase|goods|item)|i'?m buying|i buy|i ordered)\b|我(买|的|要)", re.I)
+HOW_MUCH = re.compile(r"\bhow much\b|多少", re.I)
+ROOM = re.compile(r"\b(can i still|still (buy|order)|room left|remaining|how much more)\b|还能.{0,2}(买|下单)|剩", re.I)
+GUARANTEE = re.compile(r"\bguarantee|担保", re.I)
+EX_OFFICIO = re.compile(r"\b(ex officio|on (its|their) own|own initiative|recorded right)\b|依职权|主动", re.I)
+ON_APPLICATION = re.compile(r"\b(on application|i applied|we applied|right holder'?s? (request|application)|apply for detention)\b|依申请", re.I)
+GENERAL = re.compile(r"\bgeneral guarantee\b|总担保", re.I)
+DEADLINE = re.compile(
+    r"\b(due|deadline|reply|respond|served|notice|how many working days|by when|last day|court)\b|截止|期限|送达|通知|回复|哪天|几号",
+    re.I,
+)
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+DATES = [
+    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), ("y", "m", "d")),
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]"), ("y", "m", "d")),
+    (re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})[日号]"), ("m", "d")),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON}\.?,?(?:\s+(\d{{4}}))?\b", re.I), ("d", "mon", "y")),
+    (re.compile(rf"\b{_MON}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?(?:\s+(\d{{4}}))?\b", re.I), ("mon", "d", "y")),
+]
+
+
+@dataclass
+class Calculation:
+    """A calculable question: the tool, the inputs found, and what is still missing (asked for)."""
+
+    tool: str
+    inputs: dict = field(default_factory=dict)
+    missing: str = ""  # the question to ask back, when an input the tool needs is not in the question
+
+
+def amounts(text: str) -> list[Decimal]:
+    """Every RMB amount in the text, in order ("12k rmb" = 12000, "1.5万元" = 15000)."""
+    out = []
+    for m in AMOUNT.finditer(text):
+        whole, frac, scale = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        value = Decimal(whole.replace(",", "") + (f".{frac}" if frac else ""))
+        value *= {"k": 1000, "千": 1000, "thousand": 1000, "万": 10000}.get((scale or "").lower(), 1)
+        out.append(value)
+    return out
+
+
+def dates(text: str, today: dt.date) -> list[dt.date]:
+    """Dates in common English and Chinese forms; a date without a year is in the current year."""
+    found: list[tuple[int, dt.date]] = []
+    for rx, order in DATES:
+        for m in rx.finditer(text):
+            parts = dict(zip(order, m.groups(), strict=True))
+            try:
+                month = MONTHS[next(k for k in MONTHS if k.startswith(parts["mon"].lower()[:3]))] if "mon" in parts else int(parts["m"])
+                year = int(parts["y"]) if parts.get("y") else today.year
+                found.append((m.start(), dt.date(year, month, int(parts["d"]))))
+            except (ValueError, StopIteration):
+                continue
+    seen, out = set(), []
+    for _, d in sorted(found):
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return out
+
+
+BARE = re.compile(
+    r"(?<![\d.,$€£])(\d{1,3}(?:,\d{3})+|\d{3,7})(?:\.\d+)?"
+    r"(?![\d,]|\s*(?:%|working|days?|年|月|日|号|euros?|eur|pounds?|gbp|dollars?|usd|美元|欧元|英镑))",
+    re.I,
+)
+CODES = {"9610", "1210", "1239", "9710", "9810"}
+
+
+def bare_amounts(text: str) -> list[Decimal]:
+    """Plain numbers that can only be a value ("3000", as a reply to "what is the goods' value?")."""
+    out = []
+    for m in BARE.finditer(text):
+        raw = m.group(1).replace(",", "")
+        if raw in CODES or re.fullmatch(r"(19|20)\d\d", raw):
+            continue
+        out.append(Decimal(raw))
+    return out
+
+
+def recognise(question: str, today: dt.date | None = None, chinese: bool = False) -> Calculation | None:
+    """The calculation a question asks for, or None when it asks for something else."""
+    today = today or dt.date.today()
+    money = amounts(question)
+    if not money and (TAX.search(question) or GUARANTEE.search(question)) and not dates(question, today):
+        money = bare_amounts(question)
+    ask = {
+        "value": "请提供货物的价值（人民币）。" if chinese else "What is the goods' value in RMB?",
+        "date": "请提供海关通知送达的日期（例如 2026-09-26）。" if chinese
+        else "On what date was the customs notice served (for example 2026-09-26)?",
+        "mode": "海关是依职权扣留，还是依权利人申请扣留？" if chinese
+        else "Did customs detain the goods ex officio (on its own) or on the right holder's application?",
+    }
+    if GUARANTEE.search(question) and (money or EX_OFFICIO.search(question) or ON_APPLICATION.search(question)
+                                      or GENERAL.search(question)):
+        mode = ("general" if GENERAL.search(question) else "ex_officio" if EX_OFFICIO.search(question)
+                else "on_application" if ON_APPLICATION.search(question) else "")
+        if mode == "general":
+            return Calculation("guarantee", {"mode": "general"})
+        if not money:
+            return Calculation("guarantee", {"mode": mode}, ask["value"])
+        if not mode:
+            return Calculation("guarantee", {"goods_value": money[0]}, ask["mode"])
+        return Calculation("guarantee", {"mode": mode, "goods_value": money[0]})
+    found_dates = dates(question, today)
+    if DEADLINE.search(question) and found_dates and not money:
+        return Calculation("deadline", {"served": found_dates[0]})
+    if TAX.search(question) and HOW_MUCH.search(question) and OWN_ORDER.search(question) and not money:
+        return Calculation("tax", {}, ask["value"])
+    if (TAX.search(question) or ROOM.search(question)) and money:
+        spent = Decimal(0)
+        price = money[-1] if len(money) > 1 else money[0]
+        if len(money) > 1 and SPENT.search(question):
+            # "I have spent RMB 24,000 this year, can I still order a RMB 3,000 item?"
+            spent = money[0]
+        # Rates stay the tool's stated default (13% VAT, no consumption tax), said in its warnings:
+        # a product's own rates depend on its tariff line, which a question rarely gives.
+        return Calculation("tax", {"unit_price": price, "spent_this_year": spent})
+    return None
