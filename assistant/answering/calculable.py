@@ -29,7 +29,7 @@ TAX = re.compile(r"\b(tax|taxes|duty|duties|vat)\b|税", re.I)
 # A question about the user's own purchase ("how much tax will I pay?") needs its value to be computed.
 OWN_ORDER = re.compile(r"\b(will i|do i|would i|should i|my (order|parcel|purchase|goods|item)|i'?m buying|i buy|i ordered)\b|我(买|的|要)", re.I)
 HOW_MUCH = re.compile(r"\bhow much\b|多少", re.I)
-ROOM = re.compile(r"\b(can i still|still (buy|order)|room left|remaining|how much more)\b|还能.{0,2}(买|下单)|剩", re.I)
+ROOM = re.compile(r"\b(can i still|still (buy|order)|room left|remaining|how much more)\b|还能.{0,3}(买|下.?单)|剩", re.I)
 GUARANTEE = re.compile(r"\bguarantee|担保", re.I)
 EX_OFFICIO = re.compile(r"\b(ex officio|on (its|their) own|own initiative|recorded right)\b|依职权|主动", re.I)
 ON_APPLICATION = re.compile(r"\b(on application|i applied|we applied|right holder'?s? (request|application)|apply for detention)\b|依申请", re.I)
@@ -59,8 +59,12 @@ class Calculation:
     missing: str = ""  # the question to ask back, when an input the tool needs is not in the question
 
 
+WAN = re.compile(r"(\d+)万(\d)(?![\d万])")  # "2万5" = 25,000 as sellers say it
+
+
 def amounts(text: str) -> list[Decimal]:
-    """Every RMB amount in the text, in order ("12k rmb" = 12000, "1.5万元" = 15000)."""
+    """Every RMB amount in the text, in order ("12k rmb" = 12000, "1.5万元" = 15000, "2万5" = 25000)."""
+    text = WAN.sub(lambda m: f"{int(m.group(1)) * 10000 + int(m.group(2)) * 1000}元", text)
     out = []
     for m in AMOUNT.finditer(text):
         whole, frac, scale = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
@@ -103,7 +107,8 @@ def bare_amounts(text: str) -> list[Decimal]:
     out = []
     for m in BARE.finditer(text):
         raw = m.group(1).replace(",", "")
-        if raw in CODES or re.fullmatch(r"(19|20)\d\d", raw):
+        year_like = re.fullmatch(r"(19|20)\d\d", raw) and re.search(r"\b(in|since|from|until|before|after|of)\s*$", text[: m.start()], re.I)
+        if raw in CODES or year_like:
             continue
         out.append(Decimal(raw))
     return out
@@ -113,6 +118,8 @@ def recognise(question: str, today: dt.date | None = None, chinese: bool = False
     """The calculation a question asks for, or None when it asks for something else."""
     today = today or dt.date.today()
     money = amounts(question)
+    if SPENT.search(question) and len(money) == 1 and bare_amounts(WAN.sub("", question)):
+        money = money + [b for b in bare_amounts(question) if b not in money]  # "已经买了2万5，还能再下一单2000的包吗"
     if not money and (TAX.search(question) or GUARANTEE.search(question)) and not dates(question, today):
         money = bare_amounts(question)
     ask = {
