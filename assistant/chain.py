@@ -19,7 +19,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant import citations as cit
 from assistant.answering import NO_ANSWER, Answerer, Draft, make_answerer
-from assistant.answering.calculable import recognise
+from assistant.answering.calculable import chinese_lead, recognise
 from assistant.answering.cards import Card, CardIndex
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.followups import rewrite
@@ -332,8 +332,11 @@ class Assistant(Runnable):
         refs = "".join(f"[{i}]" for i in range(1, len(hits) + 1))
         lines = result.headline()
         # The figure asked for leads; the other result lines and the arithmetic follow as points.
-        lead = [x for x in lines if x.startswith(LEAD_LINES.get(calc.tool, ()))] or lines[:1]
-        short = f"{'; '.join(x.rstrip('.') for x in lead)} {refs}."
+        lead = [x for x in lines if x.strip().startswith(LEAD_LINES.get(calc.tool, ()))] or lines[:1]
+        short = f"{'; '.join(x.strip().rstrip('.') for x in lead)} {refs}."
+        if zh and chinese_lead(calc.tool, result):
+            short = f"{chinese_lead(calc.tool, result)[:-1]} {refs}。"
+            lead = []
         points: list[str] = []
         for x in [x for x in lines if x not in lead] + list(result.steps):
             x = x if x.rstrip()[-1:] in ".)" else x.rstrip() + "."

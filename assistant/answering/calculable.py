@@ -155,3 +155,28 @@ def recognise(question: str, today: dt.date | None = None, chinese: bool = False
         # a product's own rates depend on its tariff line, which a question rarely gives.
         return Calculation("tax", {"unit_price": price, "spent_this_year": spent})
     return None
+
+
+ROUTES_ZH = {
+    "cbec_concessional": "在跨境电商零售进口限值内（关税暂为0%，进口环节增值税、消费税按应纳税额的70%征收）",
+    "cbec_single_item_full_rate": "单件不可分割商品超过5000元，仍可按跨境电商零售进口，但按货物税率全额征税",
+    "general_trade": "超出限值，应按一般贸易进口",
+}
+
+
+def chinese_lead(tool: str, result) -> str:
+    """The computed figure as one Chinese sentence (the steps below stay as the calculator wrote them)."""
+    from assistant.tools.base import rmb
+
+    if tool == "tax":
+        duty = "" if result.tax_complete else "（未含关税：未提供关税税率）"
+        return f"应缴税款约{rmb(result.tax_payable)}{duty}；{ROUTES_ZH.get(str(result.route.value), '')}。"
+    if tool == "guarantee":
+        return f"担保金额为{rmb(result.amount)}（货值{rmb(result.goods_value)}）。" if result.goods_value is not None \
+            else f"担保金额为{rmb(result.amount)}。"
+    if tool == "deadline" and result.deadlines:
+        first = result.deadlines[0]
+        return f"权利人须在{first.due.isoformat()}前答复（自送达次日起算{first.working_days}个工作日，已扣除周末和法定节假日）。"
+    if tool == "mode" and result.code is not None:
+        return f"适用监管方式代码{result.code.value}。"
+    return ""
