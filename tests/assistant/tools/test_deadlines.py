@@ -154,8 +154,10 @@ def test_add_working_days_needs_a_positive_count():
         add_working_days(D(2026, 1, 5), 0)
 
 
-@settings(max_examples=150, deadline=None, database=None)
-@given(start=st.dates(min_value=D(2004, 1, 1), max_value=D(2026, 10, 31)), n=st.sampled_from([3, 20, 30, 50]))
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+# 50 working days end about 10 weeks later: starts up to August keep the whole run inside the
+# library's data (it ends with 2026), which the assertion below reads day by day.
+@given(start=st.dates(min_value=D(2004, 1, 1), max_value=D(2026, 8, 31)), n=st.sampled_from([3, 20, 30, 50]))
 def test_due_date_is_the_nth_working_day_after_the_start(start, n):
     due, days = add_working_days(start, n)
     assert due > start and days[0].date == start + dt.timedelta(days=1) and days[-1].date == due
@@ -163,7 +165,7 @@ def test_due_date_is_the_nth_working_day_after_the_start(start, n):
     assert all(chinese_calendar.is_workday(d.date) == d.counts for d in days)
 
 
-@settings(max_examples=100, deadline=None, database=None)
+@settings(max_examples=100, deadline=None, database=None, derandomize=True)
 @given(a=st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 12, 31)), b=st.dates(min_value=D(2024, 1, 1),
        max_value=D(2026, 12, 31)))
 def test_a_later_service_never_gives_an_earlier_due_date(a, b):

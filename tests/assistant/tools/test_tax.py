@@ -210,21 +210,21 @@ orders = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
 @given(a=prices, b=prices, order=orders)
 def test_a_higher_price_never_pays_less_tax(a, b, order):
     low, high = sorted((a, b))
     assert tax(unit_price=low, **order).tax_payable <= tax(unit_price=high, **order).tax_payable
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
 @given(price=prices, order=orders, extra=st.decimals(min_value=0, max_value=30000, places=2))
 def test_more_spent_this_year_never_lowers_the_tax(price, order, extra):
     more = dict(order, spent_this_year=order["spent_this_year"] + extra)
     assert tax(unit_price=price, **order).tax_payable <= tax(unit_price=price, **more).tax_payable
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
 @given(price=prices, order=orders)
 def test_cbec_never_costs_more_than_general_trade(price, order):
     r = tax(unit_price=price, **order)
@@ -239,7 +239,7 @@ bad_numbers = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
 @given(field=st.sampled_from(["unit_price", "freight", "insurance", "spent_this_year", "vat_rate",
                               "consumption_rate", "duty_rate", "quantity"]), value=bad_numbers)
 def test_any_negative_or_non_numeric_input_is_refused(field, value):
@@ -249,7 +249,7 @@ def test_any_negative_or_non_numeric_input_is_refused(field, value):
     assert info.value.field == field
 
 
-@settings(max_examples=100, deadline=None, database=None)
+@settings(max_examples=100, deadline=None, database=None, derandomize=True)
 @given(field=st.sampled_from(["vat_rate", "consumption_rate", "duty_rate"]),
        rate=st.decimals(min_value=100, max_value=10**6, allow_nan=False, allow_infinity=False))
 def test_rates_of_100_percent_or_more_are_refused(field, rate):
