@@ -338,10 +338,12 @@ class Assistant(Runnable):
             short = f"{chinese_lead(calc.tool, result)[:-1]} {refs}。"
             lead = []
         points: list[str] = []
-        for x in [x for x in lines if x not in lead] + list(result.steps):
-            x = x if x.rstrip()[-1:] in ".)" else x.rstrip() + "."
+        for x in [x for x in lines if x not in lead]:  # result lines that only restate the lead are left out
+            x = x.strip() if x.rstrip()[-1:] in ".)" else x.strip() + "."
             if not any(near_duplicate(x, y) for y in [short, *points]):
                 points.append(x)
+        # The arithmetic is shown whole: a step is never a restatement, it is how the figure was reached.
+        points += [x if x.rstrip()[-1:] in ".)" else x.rstrip() + "." for x in result.steps]
         draft = Draft(short, "calculator", short=[short], points=points, steps=[],
                       intent="deadline" if calc.tool == "deadline" else "amount",
                       lang=Lang.ZH.value if zh else Lang.EN.value)

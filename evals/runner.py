@@ -134,7 +134,10 @@ def score_item(item: Item, ans: Answer | None, error: str = "") -> Row:
         if not m["chinese_text"]:
             reasons.append("a Chinese question answered without Chinese text")
     if not ans.refused or ans.declined:
-        flags = readability.flags([ans.short_answer, *ans.key_points, *ans.what_to_do] if ans.short_answer else [ans.body()])
+        # A calculator's points are its arithmetic ("A = B x C"), which repeats figures by design;
+        # its prose is the short answer.
+        points = [] if ans.backend == "calculator" else [*ans.key_points, *ans.what_to_do]
+        flags = readability.flags([ans.short_answer, *points] if ans.short_answer else [ans.body()])
         m["readable"] = float(not flags)
         reasons.extend(f"readability: {f}" for f in flags)
     valid = not ans.invalid_markers and all(1 <= c.marker <= len(ans.citations) for c in ans.citations)
