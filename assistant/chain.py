@@ -535,7 +535,8 @@ class Assistant(Runnable):
         use_cards = use_cards and not asks_for_cases(prep.query)
         if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:
             # A Chinese question: matched on the cards' Chinese variants, word by word.
-            match = self.cards.match_chinese(prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec)
+            match = self.cards.match_chinese(prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec,
+                                             english=prep.query, intent=classify(prep.standalone).value)
         elif self.cards is not None and vec is not None and use_cards:
             ids = [h.chunk_id for h in hits]
             match = self.cards.match(prep.standalone, vec, ids, declines=False)

@@ -270,7 +270,7 @@ class CardIndex:
         return CardMatch(card, float(sim), self.variants[vi]) if confident else None
 
     def match_chinese(self, question: str, lexicon, retrieved: Sequence[str] = (),
-                      qvec: Sequence[float] | None = None) -> CardMatch | None:
+                      qvec: Sequence[float] | None = None, english: str = "", intent: str = "") -> CardMatch | None:
         """The card for a Chinese question, by its words against the cards' Chinese variants.
 
         The bundled embedder is English-only, so Chinese is matched word by word (jieba with the
@@ -305,10 +305,18 @@ class CardIndex:
                 continue
             coverage = sum(idf.get(t, 0.0) for t in q if t in per_card[i]) / total
             evidence = sum(1.0 / (1 + ranks[c]) for c in card.cited_ids() if c in ranks)
-            scored.append((coverage + 0.3 * min(evidence, 1.0) + 0.3 * dense.get(i, 0.0), coverage, evidence, i))
+            # The translation's words against the card's English text, and the kind of answer asked
+            # for ("怎么办" wants steps), separate cards that share the Chinese words.
+            english_cover = self.coverage(english, i) if english else 0.0
+            same_intent = 0.1 if intent and card.intent == intent else 0.0
+            combined = coverage + 0.3 * min(evidence, 1.0) + 0.3 * dense.get(i, 0.0) + 0.3 * english_cover + same_intent
+            scored.append((combined, coverage, evidence, i))
         scored.sort(reverse=True)
         (combined, coverage, evidence, ci), second = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
-        confident = coverage >= 0.6 and combined - second >= 0.03 and (evidence > 0 or coverage >= 0.8)
+        margin = combined - second
+        confident = (coverage >= 0.5 and margin >= 0.08 and evidence > 0) or (
+            coverage >= 0.6 and margin >= 0.03 and (evidence > 0 or coverage >= 0.8)
+        )
         return CardMatch(self.cards[ci], coverage, "") if confident else None
 
     def core(self, question: str) -> str:

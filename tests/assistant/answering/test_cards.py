@@ -54,3 +54,24 @@ def test_match_needs_closeness_words_and_agreement(tmp_path):
     assert index.match(q3, emb.embed_query(q3)) is None
     core = index.core("What is the annual limit for Zorblax?")
     assert "Zorblax" not in core and core.startswith("What is the")
+
+
+ZH_CARD = CARD.replace(
+    '    questions: ["What is the annual limit per person?", "yearly cap per buyer"]',
+    '    questions: ["What is the annual limit per person?", "yearly cap per buyer"]\n    questions_zh: ["每年能买多少", "年度限值是多少"]',
+).replace(
+    '    questions: ["When can a recordation be renewed?", "renewal window for recordation"]',
+    '    questions: ["When can a recordation be renewed?", "renewal window for recordation"]\n    questions_zh: ["备案什么时候续展", "续展备案的期限"]',
+)
+
+
+def test_chinese_questions_match_on_the_cards_chinese_words(tmp_path):
+    from assistant.lexicon import Entry, Lexicon
+
+    (tmp_path / "a.yaml").write_text(ZH_CARD, encoding="utf-8")
+    lex = Lexicon([Entry("年度限值", "annual limit", "term"), Entry("续展", "renewal", "term"),
+                   Entry("备案", "recordation", "term"), Entry("每年", "annual per year", "colloquial")])
+    index = CardIndex.build(load_cards(tmp_path), HashingEmbeddings(64))
+    m = index.match_chinese("备案续展的期限是多久", lex, retrieved=["rules:art-10:0"])
+    assert m and m.card.id == "demo-renewal"
+    assert index.match_chinese("今天天气怎么样", lex, retrieved=["rules:art-10:0"]) is None
