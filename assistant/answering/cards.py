@@ -281,8 +281,16 @@ class CardIndex:
         """
         if lexicon is None or not any(c.questions_zh for c in self.cards):
             return None
+        def concepts(text: str) -> list[str]:
+            # Chinese synonyms meet through the lexicon: 每年 and 年度 both read as "annual".
+            out = []
+            for t in lexicon.content_tokens(text):
+                e = lexicon.by_zh.get(t)
+                out.append(e.en.split()[0].lower() if e else t)
+            return out
+
         if self._zh is None:
-            per_card = [frozenset(lexicon.content_tokens(" ".join(c.questions_zh))) for c in self.cards]
+            per_card = [frozenset(concepts(" ".join(c.questions_zh))) for c in self.cards]
             df: dict[str, int] = {}
             for ts in per_card:
                 for t in ts:
@@ -291,7 +299,8 @@ class CardIndex:
             self._zh = (per_card, {t: math.log(1 + n / d) for t, d in df.items()})
         per_card, idf = self._zh
         unknown = math.log(1 + len(self.cards))
-        q = [t for t in set(lexicon.content_tokens(question)) if t in idf or t in lexicon.by_zh]
+        known = {e.en.split()[0].lower() for e in lexicon.entries}
+        q = [t for t in set(concepts(question)) if t in idf or t in known]
         total = sum(idf.get(t, unknown) for t in q)
         if not total:
             return None
@@ -314,8 +323,13 @@ class CardIndex:
         scored.sort(reverse=True)
         (combined, coverage, evidence, ci), second = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
         margin = combined - second
-        confident = (coverage >= 0.5 and margin >= 0.08 and evidence > 0) or (
-            coverage >= 0.6 and margin >= 0.03 and (evidence > 0 or coverage >= 0.8)
+        # Every topic word on the card and retrieval agreeing: near-ties are cards on the same
+        # situation (release grounds, what to do when detained), and either serves better than
+        # English passages under Chinese headings.
+        confident = (
+            (coverage >= 0.5 and margin >= 0.08 and evidence > 0)
+            or (coverage >= 0.6 and margin >= 0.03 and (evidence > 0 or coverage >= 0.8))
+            or (coverage >= 0.9 and evidence > 0)
         )
         return CardMatch(self.cards[ci], coverage, "") if confident else None
 
