@@ -147,11 +147,6 @@ def evasion_kind(question: str) -> str | None:
     return None
 
 
-def is_evasion(question: str) -> bool:
-    """A request for help getting goods past customs controls (declined before retrieval)."""
-    return evasion_kind(question) is not None
-
-
 def is_foreign(question: str) -> bool:
     """About another jurisdiction's rules, with nothing tying it to China."""
     return bool(FOREIGN.search(question)) and not CHINA.search(question)

@@ -6,9 +6,9 @@ its legal basis as chunk ids of primary sources. Cards are written in the projec
 the same facts as the corpus; every figure in a card appears in a passage it cites (tested).
 
 `CardIndex` matches a question against every card's variants: dense similarity (the question's
-own embedding, computed once for retrieval too) with a lexical check, above a threshold that is
-calibrated on the cards themselves (see `calibrate`). Below it, the composer answers from the
-retrieved passages alone.
+own embedding, computed once for retrieval too), word coverage and retrieval's agreement (see
+`CardIndex.match`); a Chinese question by its words against the cards' Chinese variants (see
+`CardIndex.match_chinese`). Otherwise the composer answers from the retrieved passages alone.
 """
 
 from __future__ import annotations
@@ -148,9 +148,11 @@ class CardMatch:
     variant: str
 
 
-# Thresholds measured with `calibrate` on the cards' own question variants and the bundled MiniLM
-# (python -m evals cards): see the README's card figures. Another embedder needs its own values
-# (CBEC_CARD_THRESHOLD scales the similarity floor).
+# Measured on the cards' own question variants with the bundled MiniLM (leave one variant out): the
+# closest variant alone picked the right card for only 24% of held-out variants (46% with word
+# coverage and retrieval's agreement added), because neighbouring cards share their words; so a card
+# answers only when closeness, coverage and agreement all hold. Another embedder needs its own
+# similarity floor (CBEC_CARD_THRESHOLD).
 DEFAULT_CARD_THRESHOLD = 0.70
 MIN_COVERAGE = 0.5  # share of the question's known words the card must contain
 STRONG_COVERAGE = 0.8
@@ -351,36 +353,5 @@ class CardIndex:
         return self.cards[ranked[0][1]].intent if ranked else None
 
 
-def calibrate(index: CardIndex) -> dict[str, float]:
-    """Leave-one-variant-out similarities: how close a held-out variant is to its own card and to others.
-
-    Returns percentiles of both distributions; the threshold belongs where own-card matches are
-    still common and other-card matches rare.
-    """
-    if index.vectors is None:
-        return {}
-    sims = index.vectors @ index.vectors.T
-    own, other = [], []
-    owners = np.asarray(index.owners)
-    for i in range(len(index.variants)):
-        row = sims[i].copy()
-        row[i] = -1.0
-        same = owners == owners[i]
-        own.append(float(row[same].max()) if same.sum() > 1 else np.nan)
-        other.append(float(row[~same].max()))
-    own_a, other_a = np.asarray([x for x in own if not np.isnan(x)]), np.asarray(other)
-    return {
-        "own_p20": float(np.percentile(own_a, 20)),
-        "own_p50": float(np.percentile(own_a, 50)),
-        "other_p50": float(np.percentile(other_a, 50)),
-        "other_p95": float(np.percentile(other_a, 95)),
-        "other_p99": float(np.percentile(other_a, 99)),
-    }
-
-
 def cards_dir(corpus_dir: Path) -> Path:
     return corpus_dir / CARDS_DIR
-
-
-def all_questions(cards: Iterable[Card]) -> list[str]:
-    return [q for c in cards for q in c.questions]
