@@ -128,10 +128,24 @@ def get_assistant(settings: Settings):
             )
         return None, f"The assistant could not start: {exc}. Fix the setting named above (CBEC_* environment variable) and reload."
     except Exception as exc:  # never a stack trace in the page
-        return None, (
-            f"The assistant could not start ({exc.__class__.__name__}: {str(exc)[:300]}). "
-            f"Check that `{settings.data_dir}` is readable, run `make ingest`, and reload the page."
-        )
+        return None, start_problem(settings, exc)
+
+
+def start_problem(settings: Settings, exc: Exception) -> str:
+    """What stopped the assistant from starting, naming the folder and the problem when it is the disk."""
+    import errno
+
+    if isinstance(exc, OSError):
+        where = exc.filename or settings.data_dir
+        what = {
+            errno.EACCES: "is not writable (permission denied)", errno.EROFS: "is on a read-only file system",
+            errno.ENOSPC: "has no space left on its disk", errno.ENOENT: "does not exist",
+        }.get(exc.errno, f"cannot be used ({exc.strerror or exc})")
+        return f"The data folder `{where}` {what}. Fix that, then reload the page."
+    return (
+        f"The assistant could not start ({exc.__class__.__name__}: {str(exc)[:300]}). "
+        f"Check that `{settings.data_dir}` exists and is readable and writable, run `make ingest`, and reload the page."
+    )
 
 
 # ---- sidebar -----------------------------------------------------------------------------------
@@ -480,9 +494,10 @@ def ask(question: str, assistant, settings: Settings, filters) -> None:
         except StoreError as exc:
             error = f"The document store became unreachable while answering. {exc}"
         except Exception as exc:  # never a stack trace in the page
+            advice = ("switch the answer backend to extractive under **Answer backend**" if settings.backend != "extractive"
+                      else "check the corpus status in the sidebar and run `make ingest`")
             error = (
-                f"Answering failed ({exc.__class__.__name__}: {str(exc)[:300]}). Try again; if it keeps failing, "
-                "switch the answer backend to extractive or run `make ingest`."
+                f"Answering failed ({exc.__class__.__name__}: {str(exc)[:300]}). Try again; if it keeps failing, {advice}."
             )
         placeholder.empty()
         if error or "answer" not in holder:

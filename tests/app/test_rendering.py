@@ -29,3 +29,16 @@ def test_cache_key_changes_with_settings_and_index_but_hides_the_key():
     a = Settings.from_env({}, llm_api_key="sk-secret")
     assert "sk-secret" not in cache_key(a, "v1")
     assert cache_key(a, "v1") != cache_key(a, "v2") != cache_key(a.replace(top_k=3), "v2")
+
+
+def test_disk_problems_name_the_folder_and_the_problem():
+    import errno
+
+    from streamlit_app import start_problem
+
+    s = Settings.from_env({}, data_dir="/srv/cbec-data")
+    assert start_problem(s, OSError(errno.EROFS, "Read-only file system", "/srv/cbec-data/chroma")) == (
+        "The data folder `/srv/cbec-data/chroma` is on a read-only file system. Fix that, then reload the page."
+    )
+    assert "has no space left" in start_problem(s, OSError(errno.ENOSPC, "No space left on device"))
+    assert "readable and writable" in start_problem(s, RuntimeError("boom"))
