@@ -506,6 +506,10 @@ class Assistant(Runnable):
             return
         hits = search_preferring_rules(self.retriever, prep.query, self.settings.top_k, prep.filters, vec)
         calc = None if is_foreign(prep.standalone) else recognise(prep.standalone, chinese=prep.lang is Lang.ZH)
+        ask_back = ""
+        if calc is not None and calc.missing:
+            # Not computable yet: answer with the rule, and ask for what the exact figure needs.
+            ask_back, calc = calc.missing, None
         if calc is not None:  # computed exactly by a calculator that shows its steps and legal basis
             timings = {"retrieve": _ms(t0)}
             answer = self._tool_answer(prep, calc, hits, backend, timings)
@@ -549,7 +553,8 @@ class Assistant(Runnable):
         if match and card_hits:
             draft = self._card_draft(match.card, card_hits, prep.question, prep.lang)
             timings.update(answer=_ms(t1), total=_ms(t0))
-            yield from self._emit(self._finish(prep, card_hits, draft, "card", timings, "", hits, match.card), stream)
+            answer = self._finish(prep, card_hits, draft, "card", timings, "", hits, match.card)
+            yield from self._emit(self._asking(answer, ask_back), stream)
             return
         intent = classify(prep.question, self.cards.closest_intent(vec) if self.cards is not None and vec is not None else None)
         question = prep.query  # the composer matches the corpus's words
@@ -576,7 +581,19 @@ class Assistant(Runnable):
         draft.intent = draft.intent or intent.value
         timings.update(answer=_ms(t1), total=_ms(t0))
         answer = self._finish(prep, hits, draft, backend, timings, fallback)
-        yield from self._emit(answer, stream and not pieces)
+        yield from self._emit(self._asking(answer, ask_back), stream and not pieces)
+
+    @staticmethod
+    def _asking(answer: Answer, ask_back: str) -> Answer:
+        """The answer with the question a calculation still needs answered as its last step."""
+        if not ask_back or answer.refused:
+            return answer
+        step = ("如需计算确切金额：" if answer.lang == Lang.ZH.value else "For the exact figure: ") + ask_back
+        answer.what_to_do = [*answer.what_to_do, step]
+        answer.body_text = answer.body_text + "\n" + step
+        head, sep, tail = answer.answer.partition("\n\n")
+        answer.answer = head + "\n" + step + sep + tail
+        return answer
 
     @staticmethod
     def _emit(answer: Answer, stream: bool) -> Iterator[str | Answer]:

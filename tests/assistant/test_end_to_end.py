@@ -49,3 +49,10 @@ def test_calculable_questions_get_the_exact_figure_with_its_legal_basis(real_ass
     a = real_assistant.invoke(question)
     assert a.backend == "calculator" and figure in a.short_answer, a.short_answer
     assert any(c.article == article for c in a.legal_basis), [c.article for c in a.legal_basis]
+
+
+def test_a_calculation_missing_its_input_answers_with_the_rule_and_asks_for_it(real_assistant):
+    a = real_assistant.invoke("how much tax will I pay on my order?")
+    assert not a.refused and a.short_answer and a.citations
+    assert a.what_to_do[-1] == "For the exact figure: What is the goods' value in RMB?"
+    assert a.what_to_do[-1] in a.body()
