@@ -40,17 +40,9 @@ def status_label(status: str) -> str:
 
 
 def legal_basis_line(c, lang: str = "en") -> str:
-    """'[1] Title, Article 16 — 2003-12-02 · in force · [source](url)' for one legal-basis citation.
-
-    In a Chinese answer the instrument's official Chinese name leads, where the lexicon knows it.
-    """
-    art = f", {c.article}" if c.article and c.article != "Overview" else ""
-    bits = [x for x in (c.date, status_label(c.status)) if x]
+    """One legal-basis citation as Markdown: its label in the answer's language and a source link."""
     link = f"[source]({c.source_url})" if c.source_url else "no source address recorded"
-    name = escape_markdown(c.title)
-    if lang == "zh" and getattr(c, "title_zh", ""):
-        name = f"{escape_markdown(c.title_zh)}（{name}）"
-    return f"[{c.marker}] {name}{escape_markdown(art)} — " + " · ".join([*bits, link])
+    return f"[{c.marker}] {escape_markdown(c.basis_label(lang))} · {link}"
 
 
 def cache_key(settings: Settings, index_version: str = "") -> str:

@@ -38,7 +38,7 @@ from assistant.lexicon import Lexicon
 from assistant.readability import near_duplicate
 from assistant.retrieval import Filters, Hit, HybridRetriever, build_retriever
 from assistant.retrieval.source_prior import asks_for_cases, search_preferring_rules
-from assistant.schema import is_primary
+from assistant.schema import is_legal_text
 from assistant.text import MARKER, split_sentences
 
 DISCLAIMER = text("disclaimer", Lang.EN)
@@ -91,11 +91,11 @@ class Answer:
 
     @property
     def legal_basis(self) -> list[cit.Citation]:
-        """The cited passages that are law (laws, regulations, announcements, tax notices), in order.
-
-        Guides, project summaries, cases and statistics support points but never appear here.
+        """The cited passages that are law: an article or section of a law, regulation, announcement
+        or tax notice, in order. Guides, summaries, cases, statistics and commentary sections inside an
+        instrument's document support points but never appear here.
         """
-        return [c for c in self.citations if is_primary({"doc_type": c.doc_type})]
+        return [c for c in self.citations if is_legal_text({"doc_type": c.doc_type, "article": c.article})]
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         d = {

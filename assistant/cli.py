@@ -98,7 +98,9 @@ def _ask(args) -> int:
             print(f"Q: {ans.question}\n")
             print(render_text(ans))
             if ans.citations:
-                print("\nSources:")
+                from assistant.language import text as ui_text
+
+                print(f"\n{ui_text('sources', ans.lang)}:")
                 for c in ans.citations:
                     print(f"  [{c.marker}] {c.label()}  {c.source_url}")
             print(f"\n({ans.backend}, {ans.timings_ms['total']:.0f} ms)\n" + "-" * 60)
@@ -117,8 +119,7 @@ def render_text(ans) -> str:
     if ans.key_points:
         out.append(f"{text('key_points', lang)}:\n" + "\n".join(wrap(p, "  - ") for p in ans.key_points))
     if ans.legal_basis:
-        lines = [f"[{c.marker}] {(c.title_zh + ' / ') if lang is Lang.ZH and c.title_zh else ''}{c.label()} "
-                 f"({c.status.replace('_', ' ')})" for c in ans.legal_basis]
+        lines = [f"[{c.marker}] {c.basis_label(lang.value)}" for c in ans.legal_basis]
         out.append(f"{text('legal_basis', lang)}:\n" + "\n".join(wrap(x, "  - ") for x in lines))
     if ans.what_to_do:
         out.append(f"{text('what_to_do', lang)}:\n" + "\n".join(wrap(s, f"  {i}. ") for i, s in enumerate(ans.what_to_do, 1)))

@@ -80,3 +80,31 @@ def text(key: str, lang: Lang | str) -> str:
     """The interface text ``key`` in ``lang`` (English when the language has no entry)."""
     entry = TEXTS[key]
     return entry.get(Lang(lang), entry[Lang.EN])
+
+
+STATUSES = {
+    "in_force": {Lang.EN: "in force", Lang.ZH: "现行有效"},
+    "superseded": {Lang.EN: "superseded", Lang.ZH: "已被取代"},
+    "amended": {Lang.EN: "amended", Lang.ZH: "已修订"},
+}
+_ARTICLE = re.compile(r"^Articles? (\d+[a-z]?)(?:[–-](\d+[a-z]?))?$")
+_SECTION = re.compile(r"^Section (\d+(?:\.\d+)*)$")
+
+
+def status_text(status: str, lang: Lang | str) -> str:
+    """'in_force' as the user reads it ("in force" / "现行有效")."""
+    return STATUSES.get(status, {}).get(Lang(lang), status.replace("_", " "))
+
+
+def article_text(label: str, lang: Lang | str) -> str:
+    """An article label in the answer's language: "Article 24" / "第24条"; "" for an overview."""
+    if not label or label == "Overview":
+        return ""
+    if Lang(lang) is Lang.ZH:
+        m = _ARTICLE.match(label)
+        if m:
+            return f"第{m.group(1)}条" if not m.group(2) else f"第{m.group(1)}–{m.group(2)}条"
+        m = _SECTION.match(label)
+        if m:
+            return f"第{m.group(1)}部分"
+    return label

@@ -38,6 +38,17 @@ def is_primary(metadata: dict) -> bool:
     return metadata.get("doc_type") in PRIMARY_DOC_TYPES
 
 
+# The label of a passage that is the instrument's own text: an article, a numbered section or the
+# instrument's overview. Headings such as "Summary for sellers…", "Fees — … (practice sources)" or
+# "How 2025 decisions applied…" inside an instrument's document are commentary, not law.
+_LEGAL_LABEL = re.compile(r"^(Overview|Articles? \d|Section \d)")
+
+
+def is_legal_text(metadata: dict) -> bool:
+    """True when a passage can be cited as legal basis: a primary source's own article or section."""
+    return is_primary(metadata) and bool(_LEGAL_LABEL.match(str(metadata.get("article") or "Overview")))
+
+
 def flag_key(prefix: str, value: str) -> str:
     """``('code_', '9610')`` -> ``'code_9610'``: the metadata key of one list value."""
     return prefix + re.sub(r"\W", "_", value.lower())

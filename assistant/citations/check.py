@@ -35,6 +35,20 @@ class Citation:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def basis_label(self, lang: str = "en") -> str:
+        """The legal basis as one line in the answer's language.
+
+        English: "Title, Article 16 (instrument; date; in force)". Chinese, where the lexicon knows the
+        instrument's Chinese name: "《…》第16条（2003-12-02，现行有效）", without the English title.
+        """
+        from assistant.language import Lang, article_text, status_text
+
+        if lang == Lang.ZH.value and self.title_zh:
+            art = article_text(self.article, lang)
+            bits = "，".join(x for x in (self.date, status_text(self.status, lang)) if x)
+            return f"{self.title_zh}{art}（{bits}）"
+        return f"{self.label()} ({status_text(self.status, 'en')})"
+
     def label(self) -> str:
         """"Title, Article 16 (instrument, date)" for source lists and memos."""
         art = f", {self.article}" if self.article and self.article != "Overview" else ""

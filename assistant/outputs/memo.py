@@ -70,8 +70,8 @@ def section(question: str, answer: Answer) -> MemoSection:
 
 
 def zh_name(c: Citation, lang: str) -> str:
-    """The instrument's Chinese name as a prefix in a Chinese memo, where known."""
-    return f"{c.title_zh} / " if lang == "zh" and c.title_zh else ""
+    """In a Chinese memo, the instrument's Chinese name and article first (the English line follows)."""
+    return f"{c.basis_label(lang)} — " if lang == "zh" and c.title_zh else ""
 
 
 def basis_line(c: Citation) -> str:

@@ -171,3 +171,15 @@ def test_an_evasion_request_is_declined_without_retrieval(assistant, monkeypatch
     monkeypatch.setattr(type(assistant.retriever), "search_many", no_search)
     a = assistant.invoke("how do I get replica bags past customs without them being seized")
     assert a.refused and a.declined and "can't help" in a.body()
+
+
+def test_legal_basis_is_an_article_of_law_never_commentary():
+    from assistant.citations import Citation
+
+    def c(marker, doc_type, article):
+        return Citation(marker, f"d{marker}", "T", "I", article, "", "", "text", 1.0, doc_type=doc_type)
+
+    a = Answer("q", "a", False, [c(1, "regulation", "Article 16"), c(2, "regulation", "Summary for sellers (pointers)"),
+                                 c(3, "announcement", "Overview"), c(4, "guide", "Article 2"), c(5, "tax_notice", "Section 4")],
+               "extractive", {})
+    assert [x.marker for x in a.legal_basis] == [1, 3, 5]

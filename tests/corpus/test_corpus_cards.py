@@ -11,7 +11,7 @@ import pytest
 from assistant.answering.cards import Card, cards_dir, load_cards
 from assistant.config import Settings
 from assistant.readability import has_slug, is_dangling, is_meta
-from assistant.schema import is_primary
+from assistant.schema import is_legal_text, is_primary
 from ingest.pipeline import load_corpus
 from ingest.splitter import split_document
 
@@ -54,6 +54,11 @@ def test_enough_cards_across_topics():
     assert len([c for c in CARDS if c.declines]) >= 5
 
 
+# Cards whose rule no article we have states (the corpus says the article number is unverified, or
+# the card reports figures): they cite their passages, and show no legal basis rather than a wrong one.
+NO_ARTICLE_KNOWN = {"ipr-wrongful-detention-compensation", "ipr-recordation-statistics"}
+
+
 @pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)
 def test_card_passages_exist_and_legal_basis_is_primary_and_current(card: Card, chunks):
     for cid in card.cited_ids():
@@ -62,6 +67,11 @@ def test_card_passages_exist_and_legal_basis_is_primary_and_current(card: Card, 
         meta = chunks[cid]["meta"]
         assert is_primary(meta), f"{cid} is a {meta['doc_type']}, not a primary source"
         assert meta.get("status") != "superseded", f"{cid} is superseded"
+    shown = [cid for cid in card.legal_basis if is_legal_text(chunks[cid]["meta"])]
+    if card.id in NO_ARTICLE_KNOWN:
+        assert not shown, f"{card.id} now has an article to cite: take it off NO_ARTICLE_KNOWN"
+    else:
+        assert shown, f"{card.id} rests only on commentary sections; cite the article that states the rule"
 
 
 @pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)
