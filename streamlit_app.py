@@ -30,7 +30,9 @@ from app.rendering import (
     status_label,
     when,
 )
+from assistant.citations.check import currency_note
 from assistant.config import Settings
+from assistant.language import Lang, quality_text
 from assistant.text import escape_markdown, strip_markers
 
 APP_TITLE = "CBEC Compliance Assistant"
@@ -346,28 +348,27 @@ def _save_feedback(msg_id: str) -> None:
 def render_sources(ans, titles: dict[str, str]) -> None:
     st.markdown("**Sources**")
     for c in ans.citations:
-        superseded = c.status == "superseded"
+        superseded = c.status in {"superseded", "partly_superseded", "expired"}
         art = f" — {c.article}" if c.article and c.article != "Overview" else ""
-        label = f"[{c.marker}] {c.title}{art}" + (" · superseded" if superseded else "")
+        label = f"[{c.marker}] {c.title}{art}" + (f" · {status_label(c.status)}" if superseded else "")
         with st.expander(escape_markdown(label), icon=":material/warning:" if superseded else ":material/article:"):
             meta = [
-                f"**Instrument:** {escape_markdown(c.instrument or c.title)}",
+                f"**Instrument:** {escape_markdown(c.official_ref or c.instrument or c.title)}",
                 f"**Article:** {escape_markdown(c.article or '—')}",
                 f"**Date:** {c.date or 'not stated'}",
                 f"**Status:** {status_label(c.status)}",
             ]
             if c.doc_type:
                 meta.append(f"**Type:** {humanize(c.doc_type)}")
+            if c.source_quality and c.source_quality != "upload":
+                meta.append(f"**Source quality:** {quality_text(c.source_quality, 'en')}")
             st.markdown(" · ".join(meta))
             if c.source_url:
                 st.markdown(f"**Source:** [{escape_markdown(c.source_url)}]({c.source_url})")
             else:
                 st.markdown("**Source:** no address recorded")
             if superseded:
-                repl = titles.get(c.superseded_by, c.superseded_by) or "a later instrument"
-                st.warning(
-                    f"Superseded: this instrument was replaced by {repl}. Check the current rule.", icon=":material/history:"
-                )
+                st.warning(currency_note(c, titles, Lang.EN), icon=":material/history:")
             used = [strip_markers(s) for s in c.used_sentences]
             marked = highlight_used(c.text, used)
             if used and "<mark>" not in marked:

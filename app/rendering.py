@@ -23,7 +23,10 @@ MODE_LABELS = {
     "9710": "9710 · B2B direct export",
     "9810": "9810 · export to overseas warehouse",
 }
-STATUS_LABELS = {"in_force": "in force", "superseded": "superseded"}
+STATUS_LABELS = {
+    "in_force": "in force", "superseded": "superseded", "partly_superseded": "partly superseded",
+    "expired": "expired", "guidance": "guidance, not law",
+}
 _LINE_PREFIX = re.compile(r"[ \t]*(?:(?:[-*+•]|\d+[.)]|\([a-z0-9]{1,3}\))[ \t]+|#{1,6}[ \t]+|>[ \t]*)?")
 
 

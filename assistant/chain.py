@@ -51,7 +51,10 @@ YES_NO_QUESTION = re.compile(
     re.I,
 )
 CITATION_FIELDS = ("marker", "id", "title", "instrument", "article", "source_url", "date", "text", "score")
-LEGAL_BASIS_FIELDS = ("marker", "title", "title_zh", "instrument", "article", "date", "status", "source_url")
+LEGAL_BASIS_FIELDS = (
+    "marker", "title", "title_zh", "official_ref", "instrument", "article", "date", "status", "source_quality", "source_url"
+)
+
 
 
 class QuestionError(ValueError):
@@ -426,12 +429,13 @@ class Assistant(Runnable):
         superseded = []
         for c in cites:
             c.used_sentences = [x for x in (*short, *points, *steps) if f"[{c.marker}]" in x]
-            if self.lexicon is not None:
+            if self.lexicon is not None and not c.title_zh:
                 c.title_zh = self.lexicon.chinese_name(c.title, c.instrument)
-            if c.status == "superseded":
-                repl = self.titles.get(c.superseded_by, c.superseded_by) or "a later instrument"
-                superseded.append(c.id)
-                notes.append(text("superseded", lang).format(marker=c.marker, title=c.title, replacement=repl))
+            note = cit.currency_note(c, self.titles, lang)
+            if note:
+                notes.append(note)
+                if c.status == "superseded":
+                    superseded.append(c.id)
         answer = body + ("\n\n" + " ".join(notes) if notes else "") + "\n\n" + text("disclaimer", lang)
         declined = bool(card and card.declines)
         return Answer(

@@ -73,6 +73,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
         Lang.EN: "Note: source [{marker}] ({title}) is superseded; it was replaced by {replacement}.",
         Lang.ZH: "注意：来源[{marker}]（{title}）已被取代，现行规定见 {replacement}。",
     },
+    "partly_superseded": {
+        Lang.EN: "Note: source [{marker}] ({title}) is partly superseded by {replacement}; what still applies: {still}.",
+        Lang.ZH: "注意：来源[{marker}]（{title}）已部分被 {replacement} 取代；仍然适用的部分：{still}。",
+    },
+    "expired": {
+        Lang.EN: "Note: source [{marker}] ({title}) expired on {date}; check whether a later rule replaced it.",
+        Lang.ZH: "注意：来源[{marker}]（{title}）已于{date}失效，请核实是否有后续规定。",
+    },
 }
 
 
@@ -85,7 +93,14 @@ def text(key: str, lang: Lang | str) -> str:
 STATUSES = {
     "in_force": {Lang.EN: "in force", Lang.ZH: "现行有效"},
     "superseded": {Lang.EN: "superseded", Lang.ZH: "已被取代"},
-    "amended": {Lang.EN: "amended", Lang.ZH: "已修订"},
+    "partly_superseded": {Lang.EN: "partly superseded", Lang.ZH: "部分失效"},
+    "expired": {Lang.EN: "expired", Lang.ZH: "已失效"},
+    "guidance": {Lang.EN: "guidance, not law", Lang.ZH: "指引（非法律）"},
+}
+SOURCE_QUALITIES = {
+    "official": {Lang.EN: "official source", Lang.ZH: "官方来源"},
+    "professional": {Lang.EN: "professional source", Lang.ZH: "专业来源"},
+    "secondary": {Lang.EN: "secondary source, verify before relying on it", Lang.ZH: "二手来源，引用前请核实"},
 }
 _ARTICLE = re.compile(r"^Articles? (\d+[a-z]?)(?:[–-](\d+[a-z]?))?$")
 _SECTION = re.compile(r"^Section (\d+(?:\.\d+)*)$")
@@ -94,6 +109,11 @@ _SECTION = re.compile(r"^Section (\d+(?:\.\d+)*)$")
 def status_text(status: str, lang: Lang | str) -> str:
     """'in_force' as the user reads it ("in force" / "现行有效")."""
     return STATUSES.get(status, {}).get(Lang(lang), status.replace("_", " "))
+
+
+def quality_text(quality: str, lang: Lang | str) -> str:
+    """How far the passage's source can be trusted, as the user reads it ("" when not graded)."""
+    return SOURCE_QUALITIES.get(quality, {}).get(Lang(lang), quality)
 
 
 def article_text(label: str, lang: Lang | str) -> str:

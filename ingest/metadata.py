@@ -76,9 +76,13 @@ FOLDER_DOC_TYPES = {
     "statistics": "statistics",
 }
 LIST_FIELDS = ("topics", "mode_codes", "sources", "see_also")
+# Dates may be a day, a month ("2023-05") or a year ("2023"); `<field>_precision` says which.
+DATE_FIELDS = frozenset({"issued", "effective", "date", "reviewed", "events_to", "expired_on"})
 
 
 LIST_FIELDS = ("topics", "mode_codes", "sources", "see_also")
+# Dates may be a day, a month ("2023-05") or a year ("2023"); `<field>_precision` says which.
+DATE_FIELDS = frozenset({"issued", "effective", "date", "reviewed", "events_to", "expired_on"})
 
 
 def _iso(value) -> str:
@@ -99,13 +103,22 @@ def normalise_metadata(meta: dict) -> dict:
             if isinstance(value, str):
                 value = [v.strip() for v in value.split(",") if v.strip()]
             out[key] = [str(v) for v in value]
-        elif key in {"issued", "effective", "date"}:
-            out[key] = _iso(value)
+        elif key in DATE_FIELDS:
+            out[key] = _iso(value)  # `issued: 2023` (year precision) stays the string "2023"
         elif isinstance(value, (str, int, float, bool)):
             out[key] = value
         else:
             out[key] = json.dumps(value, default=str)
     return out
+
+
+def date_number(date: str) -> int:
+    """YYYYMMDD as an integer for range filters; a month or year alone fills the rest with zeros."""
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date)
+    if not m:
+        return 0
+    y, mo, d = m.groups()
+    return int(y) * 10000 + int(mo or 0) * 100 + int(d or 0)
 
 
 def flat_metadata(metadata: dict) -> dict:
@@ -120,10 +133,9 @@ def flat_metadata(metadata: dict) -> dict:
                     meta[flag_key(prefix, v)] = True
         elif value is not None:
             meta[key] = value
-    date = str(meta.get("issued") or meta.get("date") or "")
+    date = str(meta.get("issued") or meta.get("date") or meta.get("reviewed") or "")
     meta["date"] = date
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", date)
-    meta["date_num"] = int("".join(m.groups())) if m else 0
+    meta["date_num"] = date_number(date)
     meta.setdefault("status", "in_force")
     meta.setdefault("doc_type", "document")
     meta.setdefault(WORKSPACE_KEY, "")  # shared unless it is an upload

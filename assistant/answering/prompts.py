@@ -38,8 +38,8 @@ def format_sources(passages: list[Hit]) -> str:
         if m.get("instrument"):
             head += f" ({m['instrument']}"
             head += f", {m['date']})" if m.get("date") else ")"
-        if m.get("status") == "superseded":
-            head += " [SUPERSEDED]"
+        if m.get("status") in {"superseded", "partly_superseded", "expired"}:
+            head += f" [{str(m['status']).replace('_', ' ').upper()}]"
         blocks.append(f'<source n="{i}">\n{head}\n{neutralise_markers(d.passage)}\n</source>')
     return "\n\n".join(blocks)
 

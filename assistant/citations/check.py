@@ -29,7 +29,11 @@ class Citation:
     superseded_by: str = ""
     doc_id: str = ""
     heading_path: str = ""
-    title_zh: str = ""  # the instrument's official Chinese name, where the lexicon knows it
+    title_zh: str = ""  # the instrument's official Chinese title (front matter, else the lexicon)
+    official_ref: str = ""  # the official number and issuer, e.g. "State Council Decree No. 395 (国务院令第395号)"
+    source_quality: str = ""  # official | professional | secondary | upload
+    still_applies: str = ""  # for a partly superseded instrument
+    expired_on: str = ""
     used_sentences: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -50,9 +54,9 @@ class Citation:
         return f"{self.label()} ({status_text(self.status, 'en')})"
 
     def label(self) -> str:
-        """"Title, Article 16 (instrument, date)" for source lists and memos."""
+        """"Title, Article 16 (official reference or instrument, date)" for source lists and memos."""
         art = f", {self.article}" if self.article and self.article != "Overview" else ""
-        inst = self.instrument if self.instrument and self.instrument != self.title else ""
+        inst = self.official_ref or (self.instrument if self.instrument and self.instrument != self.title else "")
         extra = "; ".join(x for x in (inst, self.date) if x)
         return f"{self.title}{art}" + (f" ({extra})" if extra else "")
 
@@ -74,7 +78,27 @@ def citation_from(marker: int, hit: Hit) -> Citation:
         superseded_by=str(m.get("superseded_by", "")),
         doc_id=str(m.get("doc_id", "")),
         heading_path=str(m.get("heading_path", "")),
+        title_zh=str(m.get("title_zh", "")),
+        official_ref=str(m.get("official_ref", "")),
+        source_quality=str(m.get("source_quality", "upload" if m.get("doc_type") == "upload" else "")),
+        still_applies=str(m.get("still_applies", "")),
+        expired_on=str(m.get("expired_on", "")),
     )
+
+
+def currency_note(c: Citation, titles: dict[str, str], lang: str) -> str:
+    """The one place the status model becomes a note: superseded, partly superseded, expired; else ""."""
+    from assistant.language import text
+
+    repl = titles.get(c.superseded_by, c.superseded_by) or "a later instrument"
+    if c.status == "superseded":
+        return text("superseded", lang).format(marker=c.marker, title=c.title, replacement=repl)
+    if c.status == "partly_superseded":
+        still = c.still_applies or "see the instrument"
+        return text("partly_superseded", lang).format(marker=c.marker, title=c.title, replacement=repl, still=still)
+    if c.status == "expired":
+        return text("expired", lang).format(marker=c.marker, title=c.title, date=c.expired_on or "a past date")
+    return ""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from assistant.chain import DISCLAIMER, Answer, suggestion_sentence
 from assistant.citations import Citation
-from assistant.language import TEXTS, text
+from assistant.language import TEXTS, quality_text, text
 
 Turn = tuple[str, Answer]
 
@@ -76,11 +76,15 @@ def zh_name(c: Citation, lang: str) -> str:
 
 def basis_line(c: Citation) -> str:
     """'[n] Instrument, Article 5 (2018-11-28; superseded) - Title - address' for the legal basis."""
-    inst = c.instrument or c.title
+    inst = c.official_ref or c.instrument or c.title
     art = f", {c.article}" if c.article and c.article != "Overview" else ""
     extra = [x for x in (c.date, c.doc_type.replace("_", " ") if c.doc_type else "") if x]
-    if c.status == "superseded":
-        extra.append("superseded" + (f" by {c.superseded_by}" if c.superseded_by else ""))
+    if c.status in {"superseded", "partly_superseded"}:
+        extra.append(c.status.replace("_", " ") + (f" by {c.superseded_by}" if c.superseded_by else ""))
+    elif c.status == "expired":
+        extra.append("expired" + (f" on {c.expired_on}" if c.expired_on else ""))
+    if c.source_quality:
+        extra.append(quality_text(c.source_quality, "en"))
     out = f"[{c.marker}] {inst}{art}"
     if extra:
         out += f" ({'; '.join(extra)})"

@@ -46,3 +46,47 @@ def test_citation_carries_passage_without_header():
     c = citation_from(3, d)
     assert (c.marker, c.id, c.text, c.article) == (3, "d:art-1:0", "The passage.", "Article 1")
     assert c.label() == "Title, Article 1 (Decree 1; 2020-01-01)"
+
+
+def _cite(**kw) -> "Citation":
+    from assistant.citations import Citation
+
+    base = dict(marker=2, id="d:s:0", title="Tax notice", instrument="Notice", article="Article 3",
+                source_url="https://example.org", date="2016-03-24", text="t", score=0.5)
+    return Citation(**{**base, **kw})
+
+
+def test_currency_note_follows_the_status_model():
+    from assistant.citations import currency_note
+
+    titles = {"new-notice": "New notice"}
+    assert currency_note(_cite(status="in_force"), titles, "en") == ""
+    assert currency_note(_cite(status="guidance"), titles, "en") == ""
+    note = currency_note(_cite(status="superseded", superseded_by="new-notice"), titles, "en")
+    assert "[2]" in note and "superseded" in note and "New notice" in note
+    note = currency_note(
+        _cite(status="partly_superseded", superseded_by="new-notice", still_applies="the taxpayer rules"), titles, "en"
+    )
+    assert "partly superseded by New notice" in note and "the taxpayer rules" in note
+    note = currency_note(_cite(status="expired", expired_on="2024-01-29"), titles, "zh")
+    assert "2024-01-29" in note and "失效" in note
+
+
+def test_legal_basis_label_names_the_official_reference_and_status():
+    c = _cite(official_ref="Cai Guan Shui [2016] No. 18 (财关税〔2016〕18号)", status="partly_superseded",
+              title_zh="《关于跨境电子商务零售进口税收政策的通知》")
+    assert "Cai Guan Shui [2016] No. 18" in c.basis_label("en") and "partly superseded" in c.basis_label("en")
+    assert c.basis_label("zh").startswith("《关于跨境电子商务零售进口税收政策的通知》第3条") and "部分失效" in c.basis_label("zh")
+
+
+def test_citation_carries_front_matter_grading():
+    from assistant.citations import citation_from
+    from assistant.retrieval.types import Hit
+
+    meta = {"title": "T", "doc_type": "regulation", "official_ref": "State Council Decree No. 395",
+            "source_quality": "official", "title_zh": "《条例》", "status": "expired", "expired_on": "2024"}
+    c = citation_from(1, Hit(chunk_id="d:s:0", text="p", metadata=meta, score=1.0))
+    assert (c.official_ref, c.source_quality, c.title_zh, c.expired_on) == (
+        "State Council Decree No. 395", "official", "《条例》", "2024")
+    upload = citation_from(1, Hit(chunk_id="u:s:0", text="p", metadata={"doc_type": "upload"}, score=1.0))
+    assert upload.source_quality == "upload"
