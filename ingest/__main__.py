@@ -29,6 +29,18 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"ingest: {exc}", file=sys.stderr)
         return 2
+    from assistant.config import EmbedderKind, embedder_kind
+
+    kind, arg = embedder_kind(settings.embedder)
+    if kind is EmbedderKind.ONNX:
+        # The fast path's model is exported here, once (needs torch); the server never exports.
+        from assistant.embedders.onnx import ensure_exported
+
+        try:
+            ensure_exported(arg, settings.data_dir)
+        except (ImportError, OSError) as exc:
+            print(f"ingest: could not export the ONNX model ({exc.__class__.__name__}: {exc})", file=sys.stderr)
+            return 2
     if args.if_stale and not args.rebuild:
         from ingest.state import is_current
 

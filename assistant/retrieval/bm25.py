@@ -32,12 +32,20 @@ def _stemmer():
     return _STEMMER
 
 
-def tokenize(texts: list[str]):
+def tokenize(texts: list[str], pairs: bool = False) -> list[list[str]]:
+    """Lower-cased Snowball stems without English stop words; with ``pairs``, adjacent stem pairs too.
+
+    Pairs ("custom_detain") are the published ObliQA BM25 recipe (unigrams plus word pairs): they
+    reward passages that keep a question's words together, which regulatory text often does.
+    """
     import bm25s
 
-    return bm25s.tokenize(
+    tokens = bm25s.tokenize(
         texts, lower=True, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False
     )
+    if pairs:
+        tokens = [t + [f"{a}_{b}" for a, b in zip(t, t[1:], strict=False)] for t in tokens]
+    return tokens
 
 
 def fingerprint(ids: Iterable[str]) -> str:
@@ -65,10 +73,12 @@ class Bm25Index:
     # A sample of the store's chunk vectors: lets the dense arm standardise its scores against
     # the whole corpus's score distribution for a query, not only its top candidates.
     sample: np.ndarray | None = None
+    pairs: bool = False  # indexed with adjacent word pairs; queries are tokenised the same way
 
     @classmethod
     def build(
-        cls, chunks: Iterable[StoredChunk], k1: float = 1.2, b: float = 0.75, with_headings: bool = False
+        cls, chunks: Iterable[StoredChunk], k1: float = 1.2, b: float = 0.75, with_headings: bool = False,
+        pairs: bool = False,
     ) -> Bm25Index:
         """BM25 over the chunk bodies (default) or over title + heading path + body.
 
@@ -84,8 +94,8 @@ class Bm25Index:
         model = bm25s.BM25(k1=k1, b=b)
         if items:
             indexed = texts if with_headings else [c.passage for c in items]
-            model.index(tokenize(indexed), show_progress=False)
-        return cls(model, ids, [c.metadata for c in items], texts, fingerprint(ids))
+            model.index(tokenize(indexed, pairs), show_progress=False)
+        return cls(model, ids, [c.metadata for c in items], texts, fingerprint(ids), pairs=pairs)
 
     def save(self, path: Path) -> None:
         tmp = path.with_name(path.name + ".tmp")
@@ -99,6 +109,7 @@ class Bm25Index:
         if self.sample is not None:
             np.save(tmp / "dense_sample.npy", self.sample)
         (tmp / "fingerprint").write_text(self.fp)
+        (tmp / "params.json").write_text(json.dumps({"pairs": self.pairs}))
         # Swap in one step so a reader never sees half an index.
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
@@ -116,7 +127,9 @@ class Bm25Index:
                 texts.append(rec["t"])
         model = bm25s.BM25.load(str(path), mmap=True, show_progress=False) if ids else bm25s.BM25()
         sample = np.load(path / "dense_sample.npy") if (path / "dense_sample.npy").exists() else None
-        return cls(model, ids, metas, texts, (path / "fingerprint").read_text().strip(), sample)
+        params = json.loads((path / "params.json").read_text()) if (path / "params.json").exists() else {}
+        fp = (path / "fingerprint").read_text().strip()
+        return cls(model, ids, metas, texts, fp, sample, pairs=bool(params.get("pairs", False)))
 
     def has_workspaces(self) -> bool:
         """Whether any chunk belongs to a workspace (an upload): then every search must filter."""
@@ -169,7 +182,7 @@ class Bm25Index:
         (unmasked) chunks, which fusion uses to standardise the BM25 arm."""
         if not self.ids or k <= 0:
             return [], 0.0, 1.0
-        tokens = tokenize([query])
+        tokens = tokenize([query], self.pairs)
         if not tokens or not tokens[0]:
             return [], 0.0, 1.0
         scores = np.asarray(self.bm25.get_scores(tokens[0]), dtype=np.float32)
@@ -186,10 +199,15 @@ class Bm25Index:
         return hits, float(pool.mean()) if pool.size else 0.0, float(pool.std()) if pool.size else 1.0
 
 
+def _variant(settings: Settings) -> str:
+    """The index-shaping settings, part of the fingerprint: changing one rebuilds the index."""
+    return f"{int(settings.bm25_with_headings)}{'p' if settings.bm25_pairs else ''}"
+
+
 def rebuild(settings: Settings, store: ChromaStore) -> Bm25Index:
     """Build the BM25 index (and the dense score sample) from everything in the store and save it."""
-    idx = Bm25Index.build(store.iter_chunks(), with_headings=settings.bm25_with_headings)
-    idx.fp = f"{idx.fp}:{int(settings.bm25_with_headings)}"
+    idx = Bm25Index.build(store.iter_chunks(), with_headings=settings.bm25_with_headings, pairs=settings.bm25_pairs)
+    idx.fp = f"{idx.fp}:{_variant(settings)}"
     idx.sample = store.sample_vectors()
     idx.save(bm25_dir(settings))
     return idx
@@ -199,7 +217,7 @@ def load_current(settings: Settings, store: ChromaStore) -> Bm25Index:
     """The saved index if it matches the store's current ids, else a rebuilt one."""
     path = bm25_dir(settings)
     fp = fingerprint(store.ids())
-    fp = f"{fp}:{int(settings.bm25_with_headings)}"
+    fp = f"{fp}:{_variant(settings)}"
     if (path / "fingerprint").exists() and (path / "fingerprint").read_text().strip() == fp:
         return Bm25Index.load(path)
     return rebuild(settings, store)

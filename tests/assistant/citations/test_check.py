@@ -48,7 +48,7 @@ def test_citation_carries_passage_without_header():
     assert c.label() == "Title, Article 1 (Decree 1; 2020-01-01)"
 
 
-def _cite(**kw) -> "Citation":
+def _cite(**kw):
     from assistant.citations import Citation
 
     base = dict(marker=2, id="d:s:0", title="Tax notice", instrument="Notice", article="Article 3",
