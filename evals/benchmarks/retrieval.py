@@ -60,13 +60,17 @@ def run_arms(
     bench: Settings, base: HybridRetriever, questions: list[dict], k: int = 10, arms=("bm25", "dense", "fused"),
     overrides=None,
 ) -> dict[str, dict]:
-    """Rankings and metrics per arm: ``{arm: {"runs": {qid: [ids]}, "metrics": {...}, "seconds": s}}``."""
+    """Rankings and metrics per arm: ``{arm: {"runs": {qid: [ids]}, "metrics": {...}, "seconds": s}}``.
+
+    ``arms`` names arms of `ARMS`, or maps new arm names to their settings overrides.
+    """
+    table = arms if isinstance(arms, dict) else {a: ARMS[a] for a in arms}
     texts = [q["question"] for q in questions]
     vectors = base.store.embeddings.embed_documents(texts)
     qrels = {q["id"]: q["relevant_ids"] for q in questions}
     results = {}
-    for arm in arms:
-        s = bench.replace(**ARMS[arm], **(overrides or {}))
+    for arm, arm_overrides in table.items():
+        s = bench.replace(**{**(overrides or {}), **arm_overrides})
         retriever = base.with_settings(s)
         t = time.perf_counter()
         runs = {}
