@@ -80,11 +80,6 @@ LIST_FIELDS = ("topics", "mode_codes", "sources", "see_also")
 DATE_FIELDS = frozenset({"issued", "effective", "date", "reviewed", "events_to", "expired_on"})
 
 
-LIST_FIELDS = ("topics", "mode_codes", "sources", "see_also")
-# Dates may be a day, a month ("2023-05") or a year ("2023"); `<field>_precision` says which.
-DATE_FIELDS = frozenset({"issued", "effective", "date", "reviewed", "events_to", "expired_on"})
-
-
 def _iso(value) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()

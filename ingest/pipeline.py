@@ -165,6 +165,7 @@ def run_ingest(
         drop_collection(client, settings.collection)
         rm.delete_keys(rm.list_keys())
     store = open_store(settings, timed, client=client)
+    catalog.begin_ingest(settings)
 
     docs, failures, failed_sources = load_corpus(root, settings)
     chunks: list[Document] = []
@@ -206,6 +207,7 @@ def run_ingest(
     # Only a run where every file loaded may vouch for the corpus: a failed file must be retried.
     catalog.write_state(settings, len(docs), len(chunks) + len(kept),
                         corpus_fingerprint(root, settings) if not failures else "")
+    catalog.end_ingest(settings)
 
     seconds = time.perf_counter() - started
     return IngestReport(
@@ -223,3 +225,75 @@ def run_ingest(
         collection=settings.collection,
         store=store_label(settings),
     )
+
+
+@dataclass
+class VerifyReport:
+    """What `verify` found (and, with ``repair``, put right) between the three indexes."""
+
+    store: int  # chunks in the vector store
+    records: int  # keys in the record manager
+    bm25: int  # rows in the BM25 index
+    store_only: list[str]  # in the store, unknown to the record manager (a killed run's leftovers)
+    records_only: list[str]  # recorded, missing from the store (would never be re-added)
+    duplicate_chunk_ids: list[str]  # one chunk id served by more than one stored version
+    bm25_stale: bool  # the BM25 index does not cover exactly the store's chunks
+    interrupted: bool  # an ingest journal was left behind
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.store_only or self.records_only or self.duplicate_chunk_ids or self.bm25_stale or self.interrupted)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+
+def verify(settings: Settings, repair: bool = False, embeddings: Embeddings | None = None, client=None) -> VerifyReport:
+    """Compare the vector store, the record manager and the BM25 index; with ``repair``, delete what
+    only the store holds (older versions first), forget records the store lost, and rebuild BM25.
+
+    A repaired index is then brought in step with the corpus by the next ingest (the forgotten
+    records are re-embedded); `python -m ingest --verify --repair` runs both.
+    """
+    client = client or make_client(settings)
+    rm = record_manager(settings)
+    store = open_store(settings, embeddings or make_embedder(settings), client=client)
+    stored: dict[str, dict] = {c.id: c.metadata for c in store.iter_chunks()}
+    keys = set(rm.list_keys())
+    by_chunk: dict[str, list[str]] = {}
+    for sid, meta in stored.items():
+        by_chunk.setdefault(str(meta.get("chunk_id", sid)), []).append(sid)
+    dups = sorted(c for c, sids in by_chunk.items() if len(sids) > 1)
+    path = bm25.bm25_dir(settings)
+    try:
+        idx = bm25.Bm25Index.load(path) if (path / "fingerprint").exists() else None
+    except (OSError, ValueError):
+        idx = None
+    bm25_ids = set(idx.ids) if idx else set()
+    report = VerifyReport(
+        store=len(stored), records=len(keys), bm25=len(bm25_ids),
+        store_only=sorted(set(stored) - keys), records_only=sorted(keys - set(stored)),
+        duplicate_chunk_ids=dups, bm25_stale=bm25_ids != set(stored),
+        interrupted=catalog.interrupted_ingest(settings) is not None,
+    )
+    if repair and not report.ok:
+        doomed = set(report.store_only)
+        for cid in dups:  # keep the version the record manager knows; drop the others
+            sids = by_chunk[cid]
+            known = [s for s in sids if s in keys]
+            doomed.update(s for s in sids if s not in known[:1])
+        if doomed:
+            store.vectorstore.delete(ids=sorted(doomed))
+        # Forget what the store no longer holds, so the next ingest embeds it again instead of
+        # trusting a record (and so its cleanup cannot delete the version that was kept).
+        forget = sorted((doomed & keys) | set(report.records_only))
+        if forget:
+            rm.delete_keys(forget)
+        bm25.rebuild(settings, store)
+        catalog.write_state(settings, 0, store.count(), "")  # not vouched for: the next ingest re-checks
+        catalog.end_ingest(settings)
+        report.repaired = True
+    return report

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.schema import SCHEMA_VERSION
-from assistant.stores.catalog import read_state
+from assistant.stores.catalog import interrupted_ingest, read_state
 
 # Curated answer cards and the bilingual lexicon live beside the corpus but are not documents:
 # the answer step loads them (`assistant.answering.cards`, `assistant.lexicon`); they are never
@@ -72,6 +72,8 @@ def is_current(settings: Settings, corpus: Path | None = None) -> bool:
     The one place that decides whether the index is current: `python -m ingest --if-stale`
     (run by `make run` before serving) asks it.
     """
+    if interrupted_ingest(settings) is not None:
+        return False  # a run died half-way: the store may hold old and new versions side by side
     state = read_state(settings)
     root = Path(corpus or settings.corpus_dir)
     return bool(state and root.is_dir() and state.fingerprint and state.fingerprint == corpus_fingerprint(root, settings))

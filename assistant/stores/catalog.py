@@ -109,6 +109,54 @@ def write_state(settings: Settings, documents: int, chunks: int, fingerprint: st
     return state
 
 
+def journal_path(settings: Settings) -> Path:
+    return settings.data_dir / f"ingest_journal_{settings.collection}.json"
+
+
+def begin_ingest(settings: Settings) -> None:
+    """Mark an ingest as under way: if the process dies (kill -9, power), the mark stays, and the
+    next start knows the store, the record manager and the BM25 index may disagree."""
+    import os
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    journal_path(settings).write_text(json.dumps({
+        "pid": os.getpid(), "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }))
+
+
+def end_ingest(settings: Settings) -> None:
+    """The ingest finished (even with failed files): the three indexes agree again."""
+    journal_path(settings).unlink(missing_ok=True)
+
+
+def interrupted_ingest(settings: Settings) -> dict | None:
+    """The journal of an ingest that did not finish (``{"pid", "started"}``), or None.
+
+    An ingest still running in another process also leaves a journal: its pid is alive then,
+    and the caller can tell the two apart with ``pid_alive``.
+    """
+    p = journal_path(settings)
+    try:
+        raw = json.loads(p.read_text()) if p.exists() else None
+    except (OSError, ValueError):
+        return {"pid": 0, "started": "unknown"}
+    return raw if isinstance(raw, dict) else ({"pid": 0, "started": "unknown"} if p.exists() else None)
+
+
+def pid_alive(pid: int) -> bool:
+    import os
+
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def read_state(settings: Settings) -> IndexState | None:
     """The last ingest's state, or None when there is none (or it cannot be read)."""
     p = state_path(settings)
