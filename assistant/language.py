@@ -116,14 +116,39 @@ def quality_text(quality: str, lang: Lang | str) -> str:
     return SOURCE_QUALITIES.get(quality, {}).get(Lang(lang), quality)
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1–9999 in Chinese numerals as statutes write article numbers: 14 → 十四, 24 → 二十四, 105 → 一百零五."""
+    if not 0 < n < 10000:
+        return str(n)
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            if zero:
+                out += "零"
+            out += ("" if (value == 10 and d == 1 and not out) else _DIGITS[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
 def article_text(label: str, lang: Lang | str) -> str:
-    """An article label in the answer's language: "Article 24" / "第24条"; "" for an overview."""
+    """An article label in the answer's language: "Article 24" / "第二十四条"; "" for an overview.
+
+    Chinese statutes number articles in Chinese numerals (第十四条); a suffixed number ("Article 9a")
+    keeps its digits.
+    """
     if not label or label == "Overview":
         return ""
     if Lang(lang) is Lang.ZH:
         m = _ARTICLE.match(label)
         if m:
-            return f"第{m.group(1)}条" if not m.group(2) else f"第{m.group(1)}–{m.group(2)}条"
+            num = lambda x: chinese_number(int(x)) if x.isdigit() else x  # noqa: E731
+            return f"第{num(m.group(1))}条" if not m.group(2) else f"第{num(m.group(1))}至{num(m.group(2))}条"
         m = _SECTION.match(label)
         if m:
             return f"第{m.group(1)}部分"

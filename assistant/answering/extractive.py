@@ -202,14 +202,22 @@ class ExtractiveAnswerer:
         common = {t for t in set(terms(question)) if sum(1 for c in scored if t in c.terms) > max(3, 0.4 * n)} | GENERIC
         specific = (set(terms(question)) | set(terms(expand(question)))) - common
         chosen = [best]
-        for c in scored:
-            if len(chosen) > self.max_points or c.score < 0.5 * best.score:
-                break
-            if c is best or any(near_duplicate(c.text, o.text) for o in chosen):
+        pool = [
+            c for c in scored
+            if c is not best and c.score >= 0.5 * best.score and (not specific or specific & c.terms)
+        ]
+        covered = set(best.terms)
+        while pool and len(chosen) <= self.max_points:
+            # Greedy: a sentence bringing a part of the question not yet answered ("and per order?")
+            # beats a slightly better-scored one repeating what is already said.
+            missing = specific - covered
+            pick = max(pool, key=lambda c: (c.score * (1.0 + len(missing & c.terms) / max(1, len(specific))),
+                                            -c.passage, -c.position))
+            pool.remove(pick)
+            if any(near_duplicate(pick.text, o.text) for o in chosen):
                 continue
-            if specific and not (specific & c.terms):
-                continue
-            chosen.append(c)
+            chosen.append(pick)
+            covered |= pick.terms
         steps: list[Candidate] = []
         if intent is Intent.PROCEDURE or SITUATION.search(question):
             for c in scored:

@@ -33,8 +33,9 @@ def test_out_of_scope_refused_and_superseded_flagged(real_assistant):
     a = real_assistant.invoke({"question": "What were the CBEC retail import limits set in 2016?",
                                "filters": ["include_superseded=true"]})
     assert not a.refused
-    assert any(c.status == "superseded" for c in a.citations)
-    assert "superseded; it was replaced by" in a.answer
+    # The 2016 notice's limits were replaced in 2019; its taxpayer and valuation rules still apply.
+    assert any(c.status in {"superseded", "partly_superseded"} for c in a.citations)
+    assert "superseded" in a.answer and ("replaced by" in a.answer or "what still applies" in a.answer)
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ def test_enough_cards_across_topics():
 
 # Cards whose rule no article we have states (the corpus says the article number is unverified, or
 # the card reports figures): they cite their passages, and show no legal basis rather than a wrong one.
-NO_ARTICLE_KNOWN = {"ipr-wrongful-detention-compensation", "ipr-recordation-statistics"}
+NO_ARTICLE_KNOWN = {"ipr-wrongful-detention-compensation"}
 
 
 @pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)

@@ -76,7 +76,7 @@ def test_legal_basis_label_names_the_official_reference_and_status():
     c = _cite(official_ref="Cai Guan Shui [2016] No. 18 (财关税〔2016〕18号)", status="partly_superseded",
               title_zh="《关于跨境电子商务零售进口税收政策的通知》")
     assert "Cai Guan Shui [2016] No. 18" in c.basis_label("en") and "partly superseded" in c.basis_label("en")
-    assert c.basis_label("zh").startswith("《关于跨境电子商务零售进口税收政策的通知》第3条") and "部分失效" in c.basis_label("zh")
+    assert c.basis_label("zh").startswith("《关于跨境电子商务零售进口税收政策的通知》第三条") and "部分失效" in c.basis_label("zh")
 
 
 def test_citation_carries_front_matter_grading():
