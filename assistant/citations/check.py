@@ -43,7 +43,7 @@ class Citation:
         """The legal basis as one line in the answer's language.
 
         English: "Title, Article 16 (instrument; date; in force)". Chinese, where the lexicon knows the
-        instrument's Chinese name: "《…》第16条（2003-12-02，现行有效）", without the English title.
+        instrument's Chinese name: "《…》第十六条（2003-12-02，现行有效）", without the English title.
         """
         from assistant.language import Lang, article_text, status_text
 
