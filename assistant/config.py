@@ -90,7 +90,7 @@ class Settings:
     dense_weight: float = setting(1.0, "Weight of the dense (embedding) arm in fusion.")
     bm25_weight: float = setting(1.0, "Weight of the BM25 arm in fusion.")
     bm25_with_headings: bool = setting(False, "Index title and heading path in BM25 too (bodies only measured better).")
-    bm25_pairs: bool = setting(False, "Index adjacent word pairs besides single stems in BM25.")
+    bm25_pairs: bool = setting(True, "Index adjacent word pairs besides single stems in BM25 (ObliQA: +0.012 Recall@10).")
     expand_queries: bool = setting(True, "Add the corpus's terms for everyday phrases (fakes -> infringing) to the BM25 query.")
     min_relevance: float = setting(0.0, "Refuse when the best passage's relevance is below this (0 = calibrated default).")
     include_superseded: bool = setting(False, "Retrieve superseded instruments too (they are flagged in answers).")
