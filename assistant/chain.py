@@ -98,7 +98,14 @@ class Answer:
         or tax notice, in order. Guides, summaries, cases, statistics and commentary sections inside an
         instrument's document support points but never appear here.
         """
-        return [c for c in self.citations if is_legal_text({"doc_type": c.doc_type, "article": c.article})]
+        out, seen = [], set()
+        for c in self.citations:
+            key = (c.doc_id or c.title, c.article)
+            # One line per article: an article split over several passages is one legal basis.
+            if key not in seen and is_legal_text({"doc_type": c.doc_type, "article": c.article}):
+                seen.add(key)
+                out.append(c)
+        return out
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         d = {

@@ -57,6 +57,8 @@ class Citation:
         """"Title, Article 16 (official reference or instrument, date)" for source lists and memos."""
         art = f", {self.article}" if self.article and self.article != "Overview" else ""
         inst = self.official_ref or (self.instrument if self.instrument and self.instrument != self.title else "")
+        if self.official_ref and self.official_ref.split(" (")[0].split(",")[0] in self.title:
+            inst = ""  # the title already names the instrument's number
         extra = "; ".join(x for x in (inst, self.date) if x)
         return f"{self.title}{art}" + (f" ({extra})" if extra else "")
 

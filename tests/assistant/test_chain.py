@@ -183,3 +183,15 @@ def test_legal_basis_is_an_article_of_law_never_commentary():
                                  c(3, "announcement", "Overview"), c(4, "guide", "Article 2"), c(5, "tax_notice", "Section 4")],
                "extractive", {})
     assert [x.marker for x in a.legal_basis] == [1, 3, 5]
+
+
+def test_an_article_split_over_passages_is_one_legal_basis_line():
+    from assistant.citations import Citation
+
+    def c(marker, doc_id, article):
+        return Citation(marker, f"{doc_id}:{marker}", "T", "I", article, "", "", "text", 1.0, doc_type="announcement",
+                        doc_id=doc_id)
+
+    a = Answer("q", "a", False, [c(1, "bench", "Article 13"), c(2, "bench", "Article 13"), c(3, "bench", "Article 12"),
+                                 c(4, "other", "Article 13")], "extractive", {})
+    assert [x.marker for x in a.legal_basis] == [1, 3, 4]

@@ -90,3 +90,11 @@ def test_citation_carries_front_matter_grading():
         "State Council Decree No. 395", "official", "《条例》", "2024")
     upload = citation_from(1, Hit(chunk_id="u:s:0", text="p", metadata={"doc_type": "upload"}, score=1.0))
     assert upload.source_quality == "upload"
+
+
+def test_label_does_not_repeat_an_official_number_the_title_already_gives():
+    c = _cite(title="Regulations (State Council Decree No. 395, amended 2010)",
+              official_ref="State Council Decree No. 395 (国务院令第395号), as amended in 2010", article="Article 9")
+    assert c.label().count("Decree No. 395") == 1
+    other = _cite(title="Customs IPR Regulations", official_ref="State Council Decree No. 395 (国务院令第395号)")
+    assert "State Council Decree No. 395 (国务院令第395号)" in other.label()
