@@ -37,14 +37,24 @@ MONTHS = "January February March April May June July August September October No
 ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
 
 
+# A figure with a magnitude word is compared by value: "5,618万" and "56.18 million" are one figure.
+MAGNITUDE = re.compile(r"(\d+(?:\.\d+)?)\s*(million|billion|trillion|万亿|万|亿)")
+SCALE = {"million": 1e6, "billion": 1e9, "trillion": 1e12, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+
+
 def figures(text: str) -> set[str]:
-    """Digits a text states; a Chinese date "2020年7月1日" reads as "1 July 2020", as the passages write it."""
+    """Figures a text states; a Chinese date "2020年7月1日" reads as "1 July 2020", as the passages
+    write it, and "918.1亿" reads as the value of "91.81 billion"."""
     text = ZH_DATE.sub(lambda m: f"{m.group(3) or ''} {MONTHS[int(m.group(2)) - 1]} {m.group(1)}", text)
-    return set(FIGURE.findall(text.replace(",", "")))
+    text = text.replace(",", "")
+    values = {f"={float(m.group(1)) * SCALE[m.group(2)]:.6g}" for m in MAGNITUDE.finditer(text)}
+    return set(FIGURE.findall(MAGNITUDE.sub(" ", text))) | values
 
 
-def test_chinese_dates_are_compared_as_the_passages_write_them():
+def test_chinese_dates_and_magnitudes_are_compared_as_the_passages_write_them():
     assert figures("自2020年7月1日起") == {"1", "2020"} and figures("2022年3月") == {"2022"}
+    assert figures("合计5,618万件") == figures("56.18 million items") and figures("918.1亿元") == figures("RMB 91.81 billion")
+    assert figures("1.53万亿元") == figures("RMB 1.53 trillion") and figures("5,618万件") != figures("5.618 million")
 
 
 def test_enough_cards_across_topics():
