@@ -21,6 +21,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.auth import current_viewer
 from app.rendering import (
     MODE_LABELS,
     cache_key,
@@ -75,8 +76,10 @@ def ingest_lock() -> threading.Lock:
 def _init_state(base: Settings) -> None:
     ss = st.session_state
     ss.setdefault("messages", [])
-    # Uploads belong to this browser session's workspace: searched by it, never by other visitors.
-    ss.setdefault("workspace", uuid.uuid4().hex[:16])
+    # Uploads belong to a workspace: this browser session's, or the signed-in user's (app/auth.py);
+    # searched by it, never by other visitors.
+    ss.setdefault("session_workspace", uuid.uuid4().hex[:16])
+    ss.setdefault("workspace", ss["session_workspace"])
     ss.setdefault("upload_nonce", 0)
     ss.setdefault("cfg_backend", base.backend.value)
     ss.setdefault("cfg_top_k", max(1, min(20, base.top_k)))
@@ -96,6 +99,18 @@ def _new_conversation() -> None:
 
 def _ask_later(question: str) -> None:
     st.session_state["pending_question"] = question
+
+
+def sidebar_account(viewer) -> None:
+    """Sign in / out when OIDC sign-in is configured; nothing otherwise."""
+    if not viewer.login_configured:
+        return
+    if viewer.identity:
+        st.sidebar.caption(f"Signed in as {escape_markdown(viewer.identity)}" + (" (admin)" if viewer.is_admin else ""))
+        st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:")
+    else:
+        st.sidebar.button("Sign in", on_click=st.login, icon=":material/login:")
+        st.sidebar.caption("Signed-in users keep their uploads across visits.")
 
 
 def effective_settings(base: Settings) -> Settings:
@@ -577,6 +592,10 @@ def main() -> None:
         st.stop()
     _init_state(base)
     ss = st.session_state
+    viewer = current_viewer(st, base.admins, ss["session_workspace"])
+    ss["workspace"] = viewer.workspace
+    ss["is_admin"] = viewer.is_admin
+    sidebar_account(viewer)
 
     st.sidebar.button("New conversation", on_click=_new_conversation, icon=":material/add_comment:", width="stretch")
     filters_box = st.sidebar.container()

@@ -264,6 +264,15 @@ def main() -> None:
     except ValueError as exc:
         st.error(f"A setting in the environment is invalid: {exc}. Fix it and restart the app.")
         return
+    from app.auth import current_viewer
+
+    session_ws = st.session_state.setdefault("session_workspace", "")
+    viewer = current_viewer(st, settings.admins, session_ws)
+    if not viewer.is_admin:
+        # Questions and comments are other people's words: admins only (app/auth.py).
+        st.info("The evaluation results, the question log and the feedback are visible to admins only"
+                + (": sign in with an admin account." if viewer.login_configured else "."))
+        return
     try:
         evaluation_section(results)
     except Exception as exc:  # unexpected file shapes: say so, keep the feedback log visible

@@ -70,6 +70,11 @@ class Settings:
     corpus_dir: Path = setting(Path("corpus"), "Folder of source documents to ingest.")
     data_dir: Path = setting(Path("data"), "Where the Chroma store, record manager, BM25 index and caches live.")
     collection: str = setting("cbec", "Chroma collection name.")
+    admins: str = setting(
+        "",
+        "Comma-separated identities (emails) who may see feedback and the evaluation question log when sign-in "
+        "(Streamlit OIDC, .streamlit/secrets.toml [auth]) is configured; empty without sign-in means the local user.",
+    )
     chroma_host: str = setting("", "Chroma server host; empty means the embedded persistent store in data_dir.")
     chroma_port: int = setting(8000, "Chroma server port (with chroma_host).")
     embedder: str = setting(

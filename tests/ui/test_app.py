@@ -363,6 +363,25 @@ def test_evaluation_page_empty_state(tmp_path, monkeypatch):
     assert not (tmp_path / "data").exists()  # read only
 
 
+def test_evaluation_page_and_feedback_are_for_admins_only(tmp_path, monkeypatch):
+    """With an admin list and no one signed in, the question log and the feedback stay hidden."""
+    from assistant.outputs.feedback import FeedbackStore
+
+    _env(monkeypatch, CBEC_DATA_DIR=str(tmp_path / "data"), CBEC_ADMINS="boss@example.com")
+    res = tmp_path / "results"
+    res.mkdir()
+    (res / "run-20261101.jsonl").write_text(json.dumps({"id": "q1", "question": "A private question?", "passed": False}))
+    FeedbackStore(tmp_path / "data" / "feedback.sqlite").add(
+        rating=0, question="Someone else's question?", answer="A [1].", citations=[], settings={}, comment="secret")
+    at = AppTest.from_file(EVAL_PAGE, default_timeout=TIMEOUT)
+    at.session_state["eval_results_dir"] = str(res)
+    at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(str(e.value) for e in (*at.markdown, *at.info, *at.caption))
+    assert "admins only" in shown
+    assert "A private question?" not in shown and "secret" not in shown and not at.dataframe
+
+
 def test_evaluation_page_shows_runs_topics_failures_and_feedback(tmp_path, monkeypatch):
     from assistant.outputs.feedback import FeedbackStore
 
