@@ -7,7 +7,7 @@ PORT    ?= 8501
 ADDRESS ?= 127.0.0.1
 OBLIQA  ?= ../shared/obliqa
 
-.PHONY: install lock ingest run test test-fast eval bench bench-growth lint clean
+.PHONY: install lock ingest run test test-fast test-faults eval bench bench-growth lint clean
 
 # Installs exactly what requirements.lock pins, every file checked against its hash. torch is
 # pinned there as 2.13.0+cpu, the local CPU wheel (pip's find-links), never the CUDA build.
@@ -40,6 +40,11 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not integration and not browser and not slow"
+
+# The fault suite at full size: 500 generated questions per interface, kill -9 during ingest then
+# --verify, hostile uploads and corpora, store down. `make test` runs the same tests bounded.
+test-faults: install
+	FAULT_EXAMPLES=500 $(BIN)/python -m pytest -m "faults" tests/faults tests/ingest/test_interrupted.py tests/ingest/test_hostile_input.py
 
 eval: ingest
 	$(BIN)/python -m evals run

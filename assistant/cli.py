@@ -86,12 +86,12 @@ def _ask(args) -> int:
         except QuestionError as exc:
             status = 1
             if args.json:
-                print(json.dumps({"question": q, "error": str(exc)}, ensure_ascii=False))
+                print(json_line({"question": q, "error": str(exc)}))
             else:
                 print(f"error: {exc}\n", file=sys.stderr)
             continue
         if args.json:
-            print(json.dumps(ans.to_dict(full=args.full), ensure_ascii=False), flush=True)
+            print(json_line(ans.to_dict(full=args.full)), flush=True)
         else:
             for w in ans.warnings:
                 print(f"warning: {w}", file=sys.stderr)
@@ -172,6 +172,12 @@ def _serve(args) -> int:
         prog_name="streamlit",
     )
     return 0
+
+
+def json_line(obj: dict) -> str:
+    """One JSON Lines record, readable (Chinese stays Chinese) and safe to split: U+2028 and U+2029,
+    which many readers (Python's ``splitlines``, JavaScript) treat as line breaks, are escaped."""
+    return json.dumps(obj, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def main(argv: list[str] | None = None) -> int:

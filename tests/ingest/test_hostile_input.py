@@ -9,6 +9,8 @@ from ingest.converters import LoadError, load_file
 from ingest.metadata import MAX_FRONT_MATTER_BYTES
 from ingest.pipeline import load_corpus, run_ingest
 
+pytestmark = pytest.mark.faults
+
 BOMB = (
     "---\n"
     'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'

@@ -21,6 +21,8 @@ from ingest.pipeline import record_manager, run_ingest, verify
 from ingest.state import is_current
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.faults
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
