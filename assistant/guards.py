@@ -28,7 +28,9 @@ FOREIGN = re.compile(
 # parcels shipped from China" asks about US rules.
 CHINA = re.compile(
     r"\b(prc|gacc|cbec|9610|1210|1239|9710|9810|mainland|hainan|china customs|chinese (customs|law|rules|consumers?|buyers?|platforms?)|"
-    r"(into|in|to|inside|within) china|china'?s)\b|中国海关|我国海关|海关总署|国内海关|进口到中国|进境|跨境电商零售进口",
+    r"(into|in|to|inside|within) china|china'?s)\b|中国海关|我国海关|海关总署|国内海关|进口到中国|进境|跨境电商零售进口"
+    # Goods bought abroad and brought, posted or resold here: China's rules are the question.
+    r"|代购|海淘|回国|带回|寄回|国内|境内|闲鱼|淘宝|天猫|京东|跨境",
     re.I,
 )
 # Requests for help getting goods past customs controls are declined (with the rule and the
@@ -128,14 +130,23 @@ PROTECTING = re.compile(
 )
 
 
+# Asking what follows from a breach, or what to do after being caught, is not asking how to commit it.
+CONSEQUENCE = re.compile(
+    r"^\s*what (happens|is the (fine|penalty))\b"
+    # "被…查到" (was caught), but not "不会被…发现" (so as not to be caught: that is stealth)
+    r"|((?<!不)(?<!会)(?<!别)(?<!免)被|已经|之前|上次).{0,10}(查到|查出|发现|抓到|处罚|罚款|扣)|(什么|啥|有何)后果|会(被)?(怎么|如何)(处理|处罚|罚)|罚多少|怎么处罚",
+    re.I,
+)
+
+
 def evasion_kind(question: str) -> str | None:
     """The kind of evasion a question asks help with ("order-splitting", ...), "general", or None.
 
     An evasive object alone is a question about the rule ("is splitting orders allowed?") and is
     answered; with a request for a method or a wish not to be noticed it is declined.
     """
-    if re.match(r"\s*what (happens|is the (fine|penalty))\b", question, re.I) and not STEALTH.search(question):
-        return None  # a question about the consequences is answered with them
+    if CONSEQUENCE.search(question) and not STEALTH.search(question):
+        return None  # a question about the consequences (or after being caught) is answered with them
     asks = bool(REQUEST.search(question) or STEALTH.search(question) or PURPOSE.search(question))
     for kind, rx in EVASIVE_OBJECTS.items():
         if kind == "counterfeits" and PROTECTING.search(question):

@@ -68,6 +68,13 @@ def load_entries(path: Path) -> list[Entry]:
     return entries
 
 
+def _inside(term: str, text: str) -> bool:
+    """``term`` occurs in ``text`` and, when it starts with a digit, not as the tail of a longer number."""
+    if not term[0].isdigit():
+        return term in text
+    return re.search(r"(?<!\d)" + re.escape(term), text) is not None
+
+
 class Lexicon:
     """Segmentation and translation of Chinese questions (jieba loads lazily, once)."""
 
@@ -104,9 +111,15 @@ class Lexicon:
 
     def segment(self, text: str) -> list[str]:
         """Words of a Chinese (or mixed) text: Chinese words, codes and English words; no punctuation."""
-        out = []
+        out: list[str] = []
+        prev = ""
         for tok in self.tokenizer.lcut(text):
             tok = tok.strip()
+            # A number is one word: "25000元" must not read as "2" + the lexicon's "5000元".
+            if tok and tok[0].isdigit() and prev[-1:].isdigit() and out and out[-1] == prev:
+                out[-1] = prev = prev + tok
+                continue
+            prev = tok
             if tok and (_CJK.search(tok) or _ASCII.fullmatch(tok)):
                 out.append(tok)
         return out
@@ -132,7 +145,7 @@ class Lexicon:
             # A run the segmenter did not split along lexicon terms: find the terms inside it.
             rest = tok
             for term in self._terms:
-                if len(term) > 1 and term in rest and _CJK.search(term):
+                if len(term) > 1 and _CJK.search(term) and _inside(term, rest):
                     e = self.by_zh[term]
                     english.append(e.en)
                     matches.append((term, e.en))

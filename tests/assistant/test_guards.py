@@ -45,3 +45,22 @@ def test_questions_about_the_rules_are_not_declined(question):
 def test_other_jurisdictions_are_out_of_scope_unless_tied_to_china():
     assert is_foreign("What is the US de minimis for parcels shipped from China?")
     assert not is_foreign("Can an EU brand record its trademark with China customs?")
+
+
+def test_goods_bought_abroad_and_brought_or_resold_here_are_chinas_rules():
+    assert not is_foreign("我从日本代购了一批护肤品放在闲鱼上卖，会有事吗")
+    assert not is_foreign("在美国海淘的鞋子寄回国要交税吗")
+    assert is_foreign("日本海关对个人包裹的免税额是多少")
+
+
+@pytest.mark.parametrize("question", [
+    "之前少报了货值被海关查到了，现在怎么办",
+    "瞒报品名会有什么后果",
+    "已经被海关发现低报价格，会怎么处罚",
+])
+def test_asking_about_consequences_after_being_caught_is_answered_not_declined(question):
+    assert evasion_kind(question) is None
+
+
+def test_asking_how_to_under_declare_is_still_declined():
+    assert evasion_kind("怎么少报货值才不会被海关发现") == "misdeclaration"

@@ -46,3 +46,15 @@ def test_malformed_file_names_the_line(tmp_path):
     p.write_text("wrong header\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="header"):
         load_entries(p)
+
+
+def test_a_number_is_never_read_as_the_tail_of_a_longer_number():
+    """The real lexicon holds 5000元 and 5万元: 25000元 and 15万元 must not match them."""
+    from pathlib import Path
+
+    from assistant.lexicon import LEXICON_FILE
+
+    lex = Lexicon(load_entries(Path(__file__).resolve().parents[2] / "corpus" / LEXICON_FILE))
+    assert "5000元" in [zh for zh, _ in lex.translate("单次限值5000元吗").matches]
+    for q, wrong in (("我买了25000元的东西", "5000元"), ("货值15万元会怎样", "5万元")):
+        assert wrong not in [zh for zh, _ in lex.translate(q).matches], q
