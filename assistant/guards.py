@@ -57,7 +57,7 @@ STEALTH = re.compile(
     r"leave (it|them) alone|let (it|them) (go|through))|before (customs|they|anyone) (spots?|notices?|finds?|catch\w*)|"
     r"customs (can'?t|cannot|won'?t) (say|do|tell|see|know)|look(s|ing)? (legit|legitimate|generic|real|like)|"
     r"doesn'?t (mention|show)|won'?t (trigger|flag|show))\b"
-    r"|不被.{0,4}(发现|查|扣|抓)|混过|过海关|不会被查|查不出|查得出|查出来|靠谱不|能混",
+    r"|不.{0,3}被.{0,4}(发现|查|扣|抓)|别被|避免被|免得被|防止被|混过|过海关|不会被查|查不出|查得出|查出来|靠谱不|能混",
     re.I,
 )
 # What the request is for: getting under a limit, a cheaper rate, more quota, a harmless look.
@@ -133,8 +133,8 @@ PROTECTING = re.compile(
 # Asking what follows from a breach, or what to do after being caught, is not asking how to commit it.
 CONSEQUENCE = re.compile(
     r"^\s*what (happens|is the (fine|penalty))\b"
-    # "被…查到" (was caught), but not "不会被…发现" (so as not to be caught: that is stealth)
-    r"|((?<!不)(?<!会)(?<!别)(?<!免)被|已经|之前|上次).{0,10}(查到|查出|发现|抓到|处罚|罚款|扣)|(什么|啥|有何)后果|会(被)?(怎么|如何)(处理|处罚|罚)|罚多少|怎么处罚",
+    # "被…查到" (was caught); "不会被…发现" (so as not to be caught) is STEALTH, checked first
+    r"|(被|已经|之前|上次).{0,10}(查到|查出|发现|抓到|处罚|罚款|扣)|(什么|啥|有何)后果|会(被)?(怎么|如何)(处理|处罚|罚)|罚多少|怎么处罚",
     re.I,
 )
 

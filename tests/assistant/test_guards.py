@@ -64,3 +64,7 @@ def test_asking_about_consequences_after_being_caught_is_answered_not_declined(q
 
 def test_asking_how_to_under_declare_is_still_declined():
     assert evasion_kind("怎么少报货值才不会被海关发现") == "misdeclaration"
+
+
+def test_a_wish_not_to_be_noticed_is_stealth_in_chinese_too():
+    assert evasion_kind("拆成两单每单4000，怎么拆不容易被发现") is not None
