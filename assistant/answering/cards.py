@@ -320,7 +320,7 @@ class CardIndex:
             # for ("怎么办" wants steps), separate cards that share the Chinese words.
             english_cover = self.coverage(english, i) if english else 0.0
             same_intent = 0.1 if intent and card.intent == intent else 0.0
-            combined = coverage + 0.3 * min(evidence, 1.0) + 0.3 * dense.get(i, 0.0) + 0.3 * english_cover + same_intent
+            combined = 1.5 * coverage + 0.3 * min(evidence, 1.0) + 0.3 * dense.get(i, 0.0) + 0.3 * english_cover + same_intent
             scored.append((combined, coverage, evidence, i))
         scored.sort(reverse=True)
         (combined, coverage, evidence, ci), second = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
