@@ -2,10 +2,12 @@
 
     python -m evals run [--dataset FILE] [--backend NAME] [--baseline FILE] [--floors]
     python -m evals retrieval --corpus CORPUS.jsonl --dataset DATASET.jsonl [--k 10] [--run-out RUN.jsonl]
-    python -m evals obliqa --docs DIR --questions FILE [--k 10] [--run-out RUN.jsonl] [--limit N]
+    python -m evals obliqa --docs DIR --questions FILE [--k 10] [--run-out RUN.jsonl] [--limit N] [--fold valid --tune]
+    python -m evals finetune (--obliqa FILE --docs DIR | --cards | --pairs PAIRS.jsonl) --out DIR [--epochs N --minutes M]
     python -m evals latency --docs DIR --questions FILE [--n 100]
     python -m evals ingest-rate --docs DIR [--n 1000]
     python -m evals calibrate
+    python -m evals growth --docs DIR --questions FILE [--sizes 1000,10000,100000] [--stores embedded,server]
 """
 
 from __future__ import annotations
@@ -91,19 +93,61 @@ def cmd_retrieval(args) -> int:
 
 
 def cmd_obliqa(args) -> int:
+    from evals.benchmarks import folds
     from evals.benchmarks.obliqa import load_passages, load_questions
-    from evals.benchmarks.retrieval import benchmark
+    from evals.benchmarks.retrieval import ARMS, prepare, run_arms
 
     t = time.perf_counter()
     records = load_passages(Path(args.docs))
     questions = load_questions(Path(args.questions))
     if args.limit:
         questions = questions[: args.limit]
-    print(f"ObliQA: {len(records)} passages, {len(questions)} questions", flush=True)
-    report, results = benchmark(records, questions, Settings.from_env(), k=args.k, run_out=args.run_out)
+    train, valid = folds.split(questions)
+    reported = {"all": questions, "train": train, "valid": valid}[args.fold]
+    settings = Settings.from_env()
+    print(f"ObliQA: {len(records)} passages, {len(questions)} questions; reporting on fold {args.fold!r} "
+          f"({len(reported)} questions; tuning fold {len(train)})", flush=True)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cbec-bench-") as tmp:
+        bench, retriever, report = prepare(records, settings, Path(tmp))
+        arms: dict = dict(ARMS)
+        tuned = None
+        if args.tune:
+            if args.fold != "valid":
+                print("obliqa: --tune chooses weights on the training fold; report with --fold valid", file=sys.stderr)
+                return 2
+            tuned, _ = folds.tune(lambda ov: run_arms(bench, retriever, train, args.k, {"t": ov})["t"]["metrics"], args.k)
+            print(f"tuned on the training fold: {tuned}")
+            arms["tuned"] = tuned
+        results = run_arms(bench, retriever, reported, args.k, arms)
+    if args.run_out:
+        with open(args.run_out, "w", encoding="utf-8") as fh:
+            for qid, ranked in results["tuned" if tuned else "fused"]["runs"].items():
+                fh.write(json.dumps({"id": qid, "ranked": ranked}) + "\n")
     _print_arms(results, args.k, f"total {time.perf_counter() - t:.1f} s (passages without text reported: {len(report.failed)})")
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps({a: r["metrics"] | {"seconds": r["seconds"]} for a, r in results.items()}, indent=2))
+        out = {a: r["metrics"] | {"seconds": r["seconds"]} for a, r in results.items()}
+        out["settings"] = {"fold": args.fold, "embedder": settings.embedder, "bm25_pairs": settings.bm25_pairs,
+                           "fusion": settings.fusion.value, "tuned": tuned}
+        Path(args.json_out).write_text(json.dumps(out, indent=2))
+    return 0
+
+
+def cmd_finetune(args) -> int:
+    from evals.finetune import FinetuneError, collect_pairs, train
+
+    try:
+        pairs, held_out = collect_pairs(obliqa=args.obliqa, docs=args.docs, cards=args.cards, pairs_file=args.pairs,
+                                        corpus=Settings.from_env().corpus_dir, hard_negatives=args.hard_negatives)
+        print(f"finetune: {len(pairs)} training pairs"
+              + (f" ({held_out} ObliQA questions held out for validation)" if held_out else ""), flush=True)
+        out = train(pairs, args.base, Path(args.out), epochs=args.epochs, minutes=args.minutes,
+                    batch_size=args.batch_size)
+    except FinetuneError as exc:
+        print(f"finetune: {exc}", file=sys.stderr)
+        return 2
+    print(f"model saved: {out}\nuse it with CBEC_EMBEDDER={out} (then `python -m ingest --rebuild`)")
     return 0
 
 
@@ -134,6 +178,12 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
+def cmd_growth(args) -> int:
+    from evals.benchmarks.growth import run
+
+    return run(args.docs, args.questions, args.sizes, args.stores, args.out, args.n_queries, Settings.from_env())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -156,6 +206,20 @@ def main(argv: list[str] | None = None) -> int:
     o.add_argument("--run-out", type=Path)
     o.add_argument("--json-out", type=Path)
     o.add_argument("--limit", type=int, default=0)
+    o.add_argument("--fold", choices=("all", "train", "valid"), default="all",
+                   help="questions reported on (folds split by question id; tuning and fine-tuning use 'train')")
+    o.add_argument("--tune", action="store_true", help="choose the fusion blend on the training fold, report it as 'tuned'")
+    ft = sub.add_parser("finetune", help="fine-tune the embedder on CPU (MultipleNegativesRankingLoss) within a time budget")
+    ft.add_argument("--obliqa", type=Path, help="ObliQA questions (training fold used; validation fold held out)")
+    ft.add_argument("--docs", type=Path, help="ObliQA StructuredRegulatoryDocuments (with --obliqa)")
+    ft.add_argument("--cards", action="store_true", help="pairs from the product's answer cards (variants -> passages)")
+    ft.add_argument("--pairs", type=Path, help='JSONL of {"query", "positive"[, "negative"]}')
+    ft.add_argument("--hard-negatives", action="store_true", help="add a BM25 hard negative to each ObliQA pair")
+    ft.add_argument("--base", default="bundled:all-MiniLM-L6-v2", help="model to start from")
+    ft.add_argument("--out", required=True, type=Path)
+    ft.add_argument("--epochs", type=int, default=1)
+    ft.add_argument("--minutes", type=float, default=20.0, help="stop training after this many minutes")
+    ft.add_argument("--batch-size", type=int, default=32)
     la = sub.add_parser("latency", help="warm latency on the ObliQA index")
     la.add_argument("--docs", required=True, type=Path)
     la.add_argument("--questions", required=True, type=Path)
@@ -164,9 +228,16 @@ def main(argv: list[str] | None = None) -> int:
     ir.add_argument("--docs", required=True, type=Path)
     ir.add_argument("--n", type=int, default=1000)
     sub.add_parser("calibrate", help="best-passage similarity of in-scope and off-topic questions, per language")
+    gr = sub.add_parser("growth", help="ingest, start-up, retrieve latency, memory and disk as the ObliQA index grows")
+    gr.add_argument("--docs", required=True, type=Path)
+    gr.add_argument("--questions", required=True, type=Path)
+    gr.add_argument("--sizes", default="1000,10000,100000", help="passages per index, comma-separated")
+    gr.add_argument("--stores", default="embedded,server", help="embedded and/or server (a `chroma run` on loopback)")
+    gr.add_argument("--out", type=Path, default=Path("data/bench/growth"))
+    gr.add_argument("--n-queries", type=int, default=200)
     args = ap.parse_args(argv)
     return {"calibrate": cmd_calibrate, "run": cmd_run, "retrieval": cmd_retrieval, "obliqa": cmd_obliqa, "latency": cmd_latency,
-            "ingest-rate": cmd_ingest_rate}[args.cmd](args)
+            "ingest-rate": cmd_ingest_rate, "finetune": cmd_finetune, "growth": cmd_growth}[args.cmd](args)
 
 
 if __name__ == "__main__":
