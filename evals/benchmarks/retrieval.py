@@ -37,6 +37,23 @@ def dedupe(ids, k: int) -> list[str]:
     return out
 
 
+def _bring_onnx_export(settings: Settings, bench: Settings) -> None:
+    """The fast path's exported model lives in the data folder: reuse the main one's (else export)."""
+    import shutil
+
+    from assistant.config import EmbedderKind, embedder_kind
+    from assistant.embedders.onnx import VARIANTS, ensure_exported, export_dir
+
+    kind, arg = embedder_kind(settings.embedder)
+    if kind is not EmbedderKind.ONNX or arg not in ("", *VARIANTS):
+        return
+    src, dst = export_dir(settings.data_dir, arg or "fp32"), export_dir(bench.data_dir, arg or "fp32")
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=True)
+    else:
+        ensure_exported(arg, bench.data_dir)
+
+
 def prepare(records: list[dict], settings: Settings, workdir: Path, log=print):
     """Ingest the records into a fresh collection under workdir; returns (settings, retriever, report).
 
@@ -49,6 +66,7 @@ def prepare(records: list[dict], settings: Settings, workdir: Path, log=print):
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     cache = CachedEmbeddings(make_embedder(settings), settings.data_dir / "cache" / "embeddings.sqlite")
     bench = settings.replace(data_dir=workdir / "data", collection="bench", max_file_mb=1e4)
+    _bring_onnx_export(settings, bench)
     t = time.perf_counter()
     report = run_ingest(bench, corpus=corpus, embeddings=cache, progress=False)
     log(f"ingested {report.documents} records as {report.chunks} chunks in {time.perf_counter() - t:.1f} s "
