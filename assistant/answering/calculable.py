@@ -107,7 +107,10 @@ def bare_amounts(text: str) -> list[Decimal]:
     out = []
     for m in BARE.finditer(text):
         raw = m.group(1).replace(",", "")
-        year_like = re.fullmatch(r"(19|20)\d\d", raw) and re.search(r"\b(in|since|from|until|before|after|of)\s*$", text[: m.start()], re.I)
+        # A bare 1990–2035 is a year ("the 2016 tax notice") unless a value word comes just before it.
+        year_like = (re.fullmatch(r"(199\d|20[0-3]\d)", raw)
+                     and not re.search(r"(worth|value[ds]?|price[ds]?|costs?|order of|paid|spend|spent|货值|价值|价格)\s*(of|is|was|:)?\s*$",
+                                       text[: m.start()], re.I))
         if raw in CODES or year_like:
             continue
         out.append(Decimal(raw))

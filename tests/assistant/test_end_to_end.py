@@ -30,7 +30,7 @@ def test_cited_passage_contains_the_fact(real_assistant, question, fact, doc):
 
 def test_out_of_scope_refused_and_superseded_flagged(real_assistant):
     assert real_assistant.invoke("What is a good recipe for dumplings?").refused
-    a = real_assistant.invoke({"question": "What were the CBEC retail import limits set in 2016?",
+    a = real_assistant.invoke({"question": "What limits did Cai Guan Shui [2016] No. 18 set for CBEC retail imports?",
                                "filters": ["include_superseded=true"]})
     assert not a.refused
     # The 2016 notice's limits were replaced in 2019; its taxpayer and valuation rules still apply.

@@ -282,7 +282,8 @@ def test_upload_document_then_answer_cites_it(page, server, tmp_path):
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.locator("input[type=file]").set_input_files(str(doc))
     sidebar.get_by_role("button", name=re.compile(r"Index 1 file")).click()
-    expect(sidebar.get_by_text(re.compile(r"zorblax-port\.md: indexed as"))).to_be_visible()
+    # Indexing embeds the upload: seconds on a busy 2-core machine, so wait longer than the default 5 s.
+    expect(sidebar.get_by_text(re.compile(r"zorblax-port\.md: indexed as"))).to_be_visible(timeout=30_000)
     saved = list((server["corpus"] / "uploads").rglob("zorblax-port.md"))
     assert len(saved) == 1 and saved[0].parent.parent.name == "uploads", saved  # uploads/<this session>/
     msg = ask(page, "How quickly does customs clear parcels in the Zorblax Free Trade Port?", 1)

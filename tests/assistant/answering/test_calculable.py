@@ -51,3 +51,10 @@ def test_a_missing_input_is_asked_for_not_guessed():
                                       "跨境电商的税率是多少", "What is the recordation fee?"])
 def test_rule_questions_are_not_calculations(question):
     assert recognise(question, TODAY) is None
+
+
+def test_a_year_is_not_an_order_value():
+    from assistant.answering.calculable import recognise
+
+    assert recognise("What were the CBEC retail import limits under the 2016 tax notice?") is None
+    assert recognise("how much tax on goods worth 2016?").inputs["unit_price"] == 2016
