@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 import time
@@ -113,8 +114,11 @@ def render_text(ans) -> str:
     from assistant.language import Lang, text
 
     lang = Lang(ans.lang)
-    width = 50 if lang is Lang.ZH else 100  # a Chinese character is two columns wide
-    wrap = lambda t, lead="": textwrap.fill(t, width, initial_indent=lead, subsequent_indent=" " * len(lead))  # noqa: E731
+    def wrap(t: str, lead: str = "") -> str:
+        # A Chinese character is two columns wide: the width follows the text, not the answer's
+        # language (an English passage quoted in a Chinese answer keeps full-width lines).
+        width = 50 if re.search(r"[\u4e00-\u9fff]", t) else 100
+        return textwrap.fill(t, width, initial_indent=lead, subsequent_indent=" " * len(lead))
     out = [wrap(ans.short_answer or ans.body())]
     if ans.key_points:
         out.append(f"{text('key_points', lang)}:\n" + "\n".join(wrap(p, "  - ") for p in ans.key_points))

@@ -14,3 +14,13 @@ def test_argument_with_undecodable_bytes_is_replaced_not_a_traceback(capsys):
     arg = b"limit \xff?".decode("utf-8", "surrogateescape")
     assert clean_argument(arg) == "limit \ufffd?"
     assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_english_text_in_a_chinese_answer_keeps_full_width_lines():
+    from assistant.chain import Answer
+    from assistant.cli import render_text
+
+    english = "Since March 2020, GACC Announcement 2020 No. 45 has set the deadlines for CBEC retail import returns."
+    a = Answer("可以退货吗", english + " [1]", False, [], "extractive", {}, short_answer=english + " [1]", lang="zh")
+    first = render_text(a).splitlines()[0]
+    assert len(first) > 60, first

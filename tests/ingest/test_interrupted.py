@@ -4,7 +4,6 @@ what a killed run leaves behind (chunks served twice, chunks the record manager 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,13 +23,6 @@ from tests.conftest import FIXTURES
 pytestmark = pytest.mark.faults
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    dst = tmp_path / "corpus"
-    shutil.copytree(FIXTURES / "corpus", dst)
-    return dst
 
 
 class Dies(HashingEmbeddings):

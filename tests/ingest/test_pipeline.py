@@ -1,21 +1,9 @@
 import json
-import shutil
-from pathlib import Path
-
-import pytest
 
 from assistant.embedders import make_embedder
 from assistant.stores.chroma import open_store
 from ingest.__main__ import main as ingest_main
 from ingest.pipeline import run_ingest
-from tests.conftest import FIXTURES
-
-
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    dst = tmp_path / "corpus"
-    shutil.copytree(FIXTURES / "corpus", dst)
-    return dst
 
 
 def stored_ids(settings):
