@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant import citations as cit
@@ -176,8 +178,12 @@ class Assistant(Runnable):
     """Question in, cited `Answer` out."""
 
     def __init__(self, settings: Settings, retriever: HybridRetriever, answerer: Answerer,
-                 titles: dict[str, str] | None = None, cards: CardIndex | None = None, lexicon: Lexicon | None = None):
+                 titles: dict[str, str] | None = None, cards: CardIndex | None = None, lexicon: Lexicon | None = None,
+                 sentence_embeddings: Embeddings | None = None):
         self.settings = settings
+        # Passage sentences embedded for the composer's closeness in meaning; a persistent cache in
+        # `from_settings`, so each sentence is embedded once across questions and restarts.
+        self.sentence_embeddings = sentence_embeddings
         self.retriever = retriever
         self.answerer = answerer
         self.titles = titles or {}
@@ -198,14 +204,14 @@ class Assistant(Runnable):
 
         retriever = build_retriever(settings)
         cards = None
+        # Card variants and passage sentences are embedded once and cached across restarts.
+        cache = CachedEmbeddings(retriever.store.embeddings, settings.data_dir / "cache" / "embeddings.sqlite")
         loaded = load_cards(cards_dir(settings.corpus_dir)) if use_cards else []
         if loaded:
-            # Card variants are embedded once and cached across restarts.
-            cache = CachedEmbeddings(retriever.store.embeddings, settings.data_dir / "cache" / "embeddings.sqlite")
             cards = CardIndex.build(loaded, cache, settings.card_threshold, retriever.bm25_index.texts)
         lexicon = Lexicon.load(settings.corpus_dir)
         return cls(settings, retriever, answerer or make_answerer(settings), titles(retriever.bm25_index.metadatas), cards,
-                   lexicon if lexicon.entries else None)
+                   lexicon if lexicon.entries else None, cache)
 
     def warm(self) -> None:
         """Load the embedding model, the segmenter and the indexes so the first question is fast."""
@@ -495,6 +501,22 @@ class Assistant(Runnable):
             matched_terms=prep.matched_terms,
         )
 
+    def _relate(self, qvec: list[float] | None):
+        """Sentences -> their cosine similarity to the question (the composer's closeness in meaning)."""
+        if qvec is None:
+            return None
+        embedder = self.sentence_embeddings or self.retriever.store.embeddings
+        q = np.asarray(qvec, dtype=np.float32)
+        q = q / (np.linalg.norm(q) or 1.0)
+
+        def relate(sentences: list[str]) -> list[float]:
+            m = np.asarray(embedder.embed_documents(sentences), dtype=np.float32)
+            norms = np.sqrt(np.einsum("ij,ij->i", m, m))
+            norms[norms == 0] = 1.0
+            return (np.einsum("ij,j->i", m, q) / norms).tolist()
+
+        return relate
+
     def _embed(self, text: str) -> list[float] | None:
         return self.retriever.store.embeddings.embed_documents([text])[0] if self.settings.dense_weight else None
 
@@ -573,7 +595,7 @@ class Assistant(Runnable):
         fallback = ""
         try:
             if isinstance(self.answerer, ExtractiveAnswerer):
-                draft = self.answerer.compose(question, hits, intent)
+                draft = self.answerer.compose(question, hits, intent, self._relate(vec))
             elif stream:
                 for piece in self.answerer.stream(question, hits):
                     pieces.append(piece)

@@ -71,6 +71,7 @@ class Row:
     citations: list[dict] = field(default_factory=list)
     retrieved: list[str] = field(default_factory=list)
     backend: str = ""
+    card_id: str = ""  # the answer card that answered, if any: which card a wrong answer came from
     timings_ms: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
@@ -169,6 +170,7 @@ def score_item(item: Item, ans: Answer | None, error: str = "") -> Row:
         citations=[{"marker": c.marker, "id": c.id, "title": c.title, "article": c.article} for c in ans.citations],
         retrieved=ans.retrieved,
         backend=ans.backend,
+        card_id=ans.card_id,
         timings_ms=ans.timings_ms,
         metrics=m,
         reasons=reasons,

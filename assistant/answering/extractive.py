@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.answering.base import NO_ANSWER, Draft
@@ -54,6 +54,12 @@ SITUATION = re.compile(
 )
 _SEE = re.compile(r"\s*\((?:see|cf\.)\s+[a-z0-9]+(?:-[a-z0-9]+)+[^)]*\)|;?\s*see [a-z0-9]+(?:-[a-z0-9]+){2,}(?:, [A-Z][^.;]*)?", re.I)
 MAX_WORDS = 55
+# Closeness in meaning (cosine of the bundled embedder) re-ranks the best word-matched sentences:
+# words find the sentences on the topic, meaning picks the one that answers ("What taxes does a
+# consumer pay?" -> the rate sentence, not a worked example that shares more words).
+MEANING_POOL = 30
+MEANING_WEIGHT = 1.0
+Relate = Callable[[list[str]], list[float]]  # sentences -> cosine similarity to the question
 # Words nearly every passage shares: a key point must name something more specific from the question.
 GENERIC = frozenset(terms("customs china chinese cross-border e-commerce cbec goods good import export imports exports "
                           "rule rules law seller sellers buy buying sell selling product products platform order orders"))
@@ -154,8 +160,13 @@ class ExtractiveAnswerer:
         self.max_points = max_sentences
         self.max_steps = max_steps
 
-    def score(self, question: str, passages: list[Hit], intent: Intent) -> list[Candidate]:
-        """Candidates that share a content word with the question, best first."""
+    def score(self, question: str, passages: list[Hit], intent: Intent, relate: Relate | None = None) -> list[Candidate]:
+        """Candidates that share a content word with the question, best first.
+
+        With ``relate``, the best word-matched candidates are re-scored by their closeness in
+        meaning to the question too: word score (relative to the best) plus closeness (relative to
+        the range among those candidates), keeping the word score's scale.
+        """
         cands = candidates(passages)
         q_terms = set(terms(question))
         # Corpus words for the user's everyday words count too, at a lower weight.
@@ -185,11 +196,21 @@ class ExtractiveAnswerer:
             c.score = s
             scored.append(c)
         scored.sort(key=lambda c: (-c.score, c.passage, c.position))
+        if relate is not None and len(scored) > 1:
+            head = scored[:MEANING_POOL]
+            sims = relate([c.text for c in head])
+            top, lo, hi = head[0].score, min(sims), max(sims)
+            if hi > lo:
+                for c, sim in zip(head, sims, strict=True):
+                    c.score = top * (c.score / top + MEANING_WEIGHT * (sim - lo) / (hi - lo)) / (1 + MEANING_WEIGHT)
+                head.sort(key=lambda c: (-c.score, c.passage, c.position))
+                scored = head + scored[MEANING_POOL:]
         return scored
 
-    def compose(self, question: str, passages: list[Hit], intent: Intent | None = None) -> Draft:
+    def compose(self, question: str, passages: list[Hit], intent: Intent | None = None,
+                relate: Relate | None = None) -> Draft:
         intent = intent or classify(question)
-        scored = self.score(question, passages, intent)
+        scored = self.score(question, passages, intent, relate)
         if not scored:
             return Draft(NO_ANSWER, self.name, intent=intent.value)
         best = scored[0]

@@ -81,3 +81,24 @@ def test_seller_situations_get_steps_from_instructions_in_the_passages():
     ]
     draft = ExtractiveAnswerer().answer("Customs stopped my parcel, what should I do?", passages)
     assert draft.steps and all(s.startswith(("Reply", "Keep")) for s in draft.steps)
+
+
+def test_closeness_in_meaning_reranks_sentences_that_share_the_same_words():
+    passages = [
+        doc("For example, a consumer pays tax of RMB 30 on an order of two units within the limits."),
+        doc("Within the limits, duty is 0% and VAT is charged at 70% of the normal amount."),
+    ]
+    question = "What tax does a consumer pay on an order within the limits?"
+    words_only = ExtractiveAnswerer().compose(question, passages)
+    assert words_only.short[0].startswith("For example")  # more shared words
+    # The question's closeness in meaning to each sentence (here: the rate sentence is the answer).
+    relate = lambda sentences: [0.9 if "0%" in s else 0.2 for s in sentences]  # noqa: E731
+    draft = ExtractiveAnswerer().compose(question, passages, relate=relate)
+    assert draft.short == ["Within the limits, duty is 0% and VAT is charged at 70% of the normal amount [2]."]
+
+
+def test_closeness_cannot_bring_in_a_sentence_that_shares_no_word_with_the_question():
+    passages = [doc("The annual limit is RMB 26,000 per person."), doc("Chocolate cake is sweet.")]
+    relate = lambda sentences: [1.0 if "cake" in s else 0.0 for s in sentences]  # noqa: E731
+    draft = ExtractiveAnswerer().compose("What is the annual limit?", passages, relate=relate)
+    assert "cake" not in draft.text and draft.short == ["The annual limit is RMB 26,000 per person [1]."]
