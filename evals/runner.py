@@ -94,9 +94,14 @@ def _doc_ranking(retrieved: list[str], relevant: set[str]) -> list[str]:
     return out
 
 
+def _fold(text: str) -> str:
+    """Lower case, hyphens and dashes read as spaces: "personal-use articles" states "personal use"."""
+    return " ".join(re.sub(r"[-‐‑–—]", " ", text.lower()).split())
+
+
 def _present(group: list[str], text: str) -> bool:
-    low = text.lower()
-    return any(alt.lower() in low for alt in group)
+    low = _fold(text)
+    return any(_fold(alt) in low for alt in group)
 
 
 def score_item(item: Item, ans: Answer | None, error: str = "") -> Row:

@@ -54,11 +54,13 @@ SITUATION = re.compile(
 )
 _SEE = re.compile(r"\s*\((?:see|cf\.)\s+[a-z0-9]+(?:-[a-z0-9]+)+[^)]*\)|;?\s*see [a-z0-9]+(?:-[a-z0-9]+){2,}(?:, [A-Z][^.;]*)?", re.I)
 MAX_WORDS = 55
+YEAR = re.compile(r"(?<![\d,.])(?:19[89]\d|20[0-4]\d)(?![\d,])")
 # Closeness in meaning (cosine of the bundled embedder) re-ranks the best word-matched sentences:
 # words find the sentences on the topic, meaning picks the one that answers ("What taxes does a
 # consumer pay?" -> the rate sentence, not a worked example that shares more words).
 MEANING_POOL = 30
 MEANING_WEIGHT = 1.0
+CLOSE_IN_MEANING = 0.8  # share of the closeness range a key point without the question's own words needs
 Relate = Callable[[list[str]], list[float]]  # sentences -> cosine similarity to the question
 # Words nearly every passage shares: a key point must name something more specific from the question.
 GENERIC = frozenset(terms("customs china chinese cross-border e-commerce cbec goods good import export imports exports "
@@ -81,6 +83,7 @@ class Candidate:
     text: str
     terms: frozenset[str]
     score: float = 0.0
+    meaning: float = 0.0  # closeness in meaning to the question, 0..1 among the best candidates
 
 
 def _finish(text: str) -> str:
@@ -182,6 +185,8 @@ class ExtractiveAnswerer:
         idf.update({t: 0.6 * (math.log(1 + n / (1 + df.get(t, 0))) + 0.5) for t in extra})
         wanted = q_terms | extra
         wants_cases = asks_for_cases(question)
+        # A question about one year ("in 2023") is not answered by another year's figure.
+        years = set(YEAR.findall(question))
         scored = []
         for c in cands:
             overlap = wanted & c.terms
@@ -193,6 +198,9 @@ class ExtractiveAnswerer:
             s *= 1.0 + 0.1 / (1 + c.position)  # lead sentences state the rule
             s *= intent_factor(intent, c.text)
             s *= 1.0 if wants_cases else source_factor(hit)
+            if years:
+                said = set(YEAR.findall(c.text))
+                s *= 1.2 if said & years else 0.4 if said else 1.0
             c.score = s
             scored.append(c)
         scored.sort(key=lambda c: (-c.score, c.passage, c.position))
@@ -202,7 +210,8 @@ class ExtractiveAnswerer:
             top, lo, hi = head[0].score, min(sims), max(sims)
             if hi > lo:
                 for c, sim in zip(head, sims, strict=True):
-                    c.score = top * (c.score / top + MEANING_WEIGHT * (sim - lo) / (hi - lo)) / (1 + MEANING_WEIGHT)
+                    c.meaning = (sim - lo) / (hi - lo)
+                    c.score = top * (c.score / top + MEANING_WEIGHT * c.meaning) / (1 + MEANING_WEIGHT)
                 head.sort(key=lambda c: (-c.score, c.passage, c.position))
                 scored = head + scored[MEANING_POOL:]
         return scored
@@ -223,9 +232,13 @@ class ExtractiveAnswerer:
         common = {t for t in set(terms(question)) if sum(1 for c in scored if t in c.terms) > max(3, 0.4 * n)} | GENERIC
         specific = (set(terms(question)) | set(terms(expand(question)))) - common
         chosen = [best]
+        # ... or be among the closest in meaning and name one of the question's topic words: "What
+        # taxes does a consumer pay?" is answered by a rate sentence naming neither consumer nor paying.
+        topical = (set(terms(question)) | set(terms(expand(question)))) - GENERIC
         pool = [
             c for c in scored
-            if c is not best and c.score >= 0.5 * best.score and (not specific or specific & c.terms)
+            if c is not best and c.score >= 0.5 * best.score
+            and (not specific or specific & c.terms or (c.meaning >= CLOSE_IN_MEANING and topical & c.terms))
         ]
         covered = set(best.terms)
         while pool and len(chosen) <= self.max_points:

@@ -80,3 +80,10 @@ def test_floor_failures_name_only_the_items_of_that_metric():
     problems = {p.split(" =")[0]: p for p in check_floors(summarise(rows), rows)}
     assert problems["refusal_accuracy"].endswith("items: ['r1']")
     assert problems["false_refusal_rate"].endswith("items: ['a1']")
+
+
+def test_must_include_reads_hyphens_as_spaces_but_not_other_words():
+    it = item(must_include=[["personal use"]])
+    hyphen = score_item(it, answer("They are personal-use articles [1].", [cite(1, "personal-use articles")]))
+    other = score_item(it, answer("They are for personal purposes [1].", [cite(1, "personal purposes")]))
+    assert hyphen.metrics["must_include"] == 1.0 and other.metrics["must_include"] == 0.0

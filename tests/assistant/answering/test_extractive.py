@@ -102,3 +102,13 @@ def test_closeness_cannot_bring_in_a_sentence_that_shares_no_word_with_the_quest
     relate = lambda sentences: [1.0 if "cake" in s else 0.0 for s in sentences]  # noqa: E731
     draft = ExtractiveAnswerer().compose("What is the annual limit?", passages, relate=relate)
     assert "cake" not in draft.text and draft.short == ["The annual limit is RMB 26,000 per person [1]."]
+
+
+def test_a_question_about_one_year_is_answered_with_that_years_figure():
+    passages = [
+        doc("In 2024 customs detained 41,600 batches of suspected infringing goods."),
+        doc("In 2023 customs detained 62,100 batches of suspected infringing goods."),
+    ]
+    draft = ExtractiveAnswerer().compose("How many batches of infringing goods did customs detain in 2023?", passages)
+    assert draft.short == ["In 2023 customs detained 62,100 batches of suspected infringing goods [2]."]
+    assert "2024" not in draft.text
