@@ -167,9 +167,11 @@ def is_relevant(question: str, hits: list[Hit], min_relevance: float, dense_used
                 original: str = "") -> bool:
     """Whether the retrieved passages can answer: close enough in meaning and sharing a term.
 
-    A question just under the similarity floor still counts when both arms agree on the top
-    passage (it is in BM25's top three) and it shares two of the question's words, or the corpus's
-    words for them: MiniLM scores short colloquial questions ("yearly cap on tmall global") low.
+    A question just under the similarity floor still counts when both arms agree on one of the
+    top three passages (BM25 ranks it in its top ten and it is nearly close enough in meaning, or
+    it is the top passage and in BM25's top three) and it shares two of the question's words, or
+    the corpus's words for them: MiniLM scores short colloquial questions ("yearly cap on tmall
+    global") low.
     """
     if not hits or is_foreign(question) or (original and is_foreign(original)):
         return False
@@ -180,9 +182,16 @@ def is_relevant(question: str, hits: list[Hit], min_relevance: float, dense_used
     lexical_hit = any(q & set(terms(h.text)) for h in hits[:3])
     if best >= min_relevance and lexical_hit:
         return True
-    top = hits[0]
-    agree = top.bm25_rank is not None and top.bm25_rank <= 3 and len(q & set(terms(top.text))) >= 2
-    return best >= min_relevance - NEAR_MISS and agree
+    if best < min_relevance - NEAR_MISS:
+        return False
+    # Both arms agree on one of the top passages: BM25 ranks it high and it is (nearly) close
+    # enough in meaning, sharing two of the question's words.
+    return any(
+        h.bm25_rank is not None and h.bm25_rank <= AGREE_RANK and len(q & set(terms(h.text))) >= 2
+        and (h is hits[0] and h.bm25_rank <= 3 or (h.dense_score or 0.0) >= min_relevance - NEAR_MISS)
+        for h in hits[:3]
+    )
 
 
 NEAR_MISS = 0.06
+AGREE_RANK = 10

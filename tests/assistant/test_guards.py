@@ -68,3 +68,21 @@ def test_asking_how_to_under_declare_is_still_declined():
 
 def test_a_wish_not_to_be_noticed_is_stealth_in_chinese_too():
     assert evasion_kind("拆成两单每单4000，怎么拆不容易被发现") is not None
+
+
+def _hit(text, dense, bm25_rank):
+    from assistant.retrieval.types import Hit
+
+    return Hit(f"d:{bm25_rank}:0", text, {}, 1.0, dense_score=dense, bm25_rank=bm25_rank)
+
+
+def test_a_question_just_under_the_floor_counts_when_both_arms_agree_on_a_top_passage():
+    from assistant.guards import is_relevant
+
+    question = "whats the max one order i can buy on tmall global"
+    summary = _hit("A summary of an article on buying abroad.", None, 1)  # BM25's top, one shared word
+    rule = _hit("The limit for one order is RMB 5,000.", 0.37, 6)  # both arms, two shared words
+    assert is_relevant(question, [summary, rule], 0.38)
+    assert not is_relevant(question, [summary, _hit("The limit for one order is RMB 5,000.", 0.37, 40)], 0.38)
+    assert not is_relevant(question, [summary, _hit("The limit for one order is RMB 5,000.", 0.30, 6)], 0.38)
+    assert not is_relevant(question, [summary, _hit("Parcels are checked at the port.", 0.37, 6)], 0.38)
