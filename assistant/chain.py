@@ -25,7 +25,7 @@ from assistant.answering.calculable import chinese_lead, recognise
 from assistant.answering.cards import Card, CardIndex
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.followups import rewrite
-from assistant.answering.intent import classify
+from assistant.answering.intent import Intent, classify
 from assistant.config import Backend, Settings, UiLanguage
 from assistant.guards import (
     DECLINE_CARD,
@@ -306,6 +306,14 @@ class Assistant(Runnable):
             answer = re.sub(r"^(Yes|No)\b[,.:;]?\s*", "", answer)
             answer = answer[:1].upper() + answer[1:]
         short = marked(answer, card.legal_basis)
+        if question and classify(question) is Intent.LEGAL_BASIS:
+            # "Which document says…": the instrument is the answer, so it comes first.
+            basis = self._basis_sentence(card, hits, Lang.ZH if chinese else Lang.EN)
+            if basis:
+                # The card's "Yes."/"不能。" answers another question than "which document".
+                short = [re.sub(r"^(?:(?:Yes|No)\b[,.:;]?\s*|[^，。]{1,4}。)", "", x) for x in short]
+                short = [x[:1].upper() + x[1:] for x in short]
+                short.insert(0, basis)
         points: list[str] = []
         for kp in card.key_points:
             for m in marked(kp.text_zh if chinese and kp.text_zh else kp.text, kp.cite):
@@ -316,6 +324,37 @@ class Assistant(Runnable):
         steps = [x for x in todo if not any(near_duplicate(x, y) for y in short + points)]
         return Draft(" ".join(short + points), "card", short=short, points=points, steps=steps, intent=card.intent,
                      lang=Lang.ZH.value if chinese else Lang.EN.value)
+
+    def _basis_sentence(self, card: Card, hits: list[Hit], lang: Lang) -> str:
+        """"Legal basis: Title, Article 10 [1]." from a card's legal-basis passages that are law."""
+        from assistant.language import article_text
+
+        pos = {h.chunk_id: i + 1 for i, h in enumerate(hits)}
+        parts: list[str] = []
+        named: set[str] = set()
+        for h in hits:
+            if h.chunk_id not in card.legal_basis or not is_legal_text(h.metadata):
+                continue
+            md = h.metadata
+            if lang is Lang.ZH:
+                name = str(md.get("title_zh") or "") or (
+                    self.lexicon.chinese_name(str(md.get("title", "")), str(md.get("instrument", "")))
+                    if self.lexicon is not None else "")
+                # The document number (商财发〔2018〕486号) reads better than a 60-character title.
+                number = re.search(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\s*$", str(md.get("official_ref") or ""))
+                if number and (len(name) > 30 or not name):
+                    name = number.group(1)
+                label = f"{name or md.get('instrument') or md.get('title')}{article_text(str(md.get('article', '')), lang)}"
+            else:
+                art = str(md.get("article") or "")
+                name = re.sub(r"\s*\(.*\)$", "", str(md.get("instrument") or md.get("title") or ""))
+                label = name + (f", {art}" if art and art != "Overview" else "")
+            if label and name not in named and len(named) < 3:  # one line per instrument, three at most
+                named.add(name)
+                parts.append(f"{label} [{pos[h.chunk_id]}]")
+        if not parts:
+            return ""
+        return ("法律依据：" + "；".join(parts) + "。") if lang is Lang.ZH else ("Legal basis: " + "; ".join(parts) + ".")
 
     def _tool_answer(self, prep: Prepared, calc, retrieved: list[Hit], backend: str, timings: dict) -> Answer | None:
         """The calculator's result as an answer: the figures first, the steps, the legal basis cited.
@@ -581,7 +620,10 @@ class Assistant(Runnable):
                 match = self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)
             core = self.cards.core(prep.standalone)
             if match is None and core != prep.standalone and len(core.split()) >= 3:
-                match = self.cards.match(core, self._embed(core), ids, declines=False)
+                # Without its product and place names the question may reach its card, but only one
+                # of the two closest to the whole question: the dropped words may be its point.
+                near = [self.cards.cards[ci].id for _, _, ci, _ in self.cards.shortlist(prep.standalone, vec, ids, False)[:2]]
+                match = self.cards.match(core, self._embed(core), ids, declines=False, among=near)
         card_hits = self._card_hits(match.card, prep.filters) if match else None
         if match and card_hits:
             draft = self._card_draft(match.card, card_hits, prep.question, prep.lang)

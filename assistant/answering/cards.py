@@ -236,29 +236,39 @@ class CardIndex:
                 best[owner] = (sim, vi)
         return sorted(((s, ci, vi) for ci, (s, vi) in best.items()), reverse=True)
 
-    def match(self, question: str, qvec: Sequence[float], retrieved: Sequence[str] = (),
-              declines: bool | None = None) -> CardMatch | None:
-        """The card that answers ``question``, or None when no card is clearly it.
+    def shortlist(self, question: str, qvec: Sequence[float], retrieved: Sequence[str] = (),
+                  declines: bool | None = None, among: Iterable[str] | None = None) -> list[tuple[float, float, int, int]]:
+        """(combined score, variant similarity, card index, variant index) of the closest cards, best first.
 
-        ``retrieved`` are the chunk ids retrieval returned, best first; ``declines`` restricts the
-        search to decline cards (True) or to answer cards (False).
+        A near-verbatim variant outweighs the rest; the answer's closeness, retrieval's agreement
+        and word coverage break ties between neighbouring cards.
         """
-        allowed = None if declines is None else [i for i, c in enumerate(self.cards) if c.declines == declines]
+        keep = set(among) if among is not None else None
+        allowed = [i for i, c in enumerate(self.cards)
+                   if (declines is None or c.declines == declines) and (keep is None or c.id in keep)]
         ranked = self.ranked(qvec, allowed)
-        if not ranked:
-            return None
         ranks = {cid: r for r, cid in enumerate(retrieved)}
         q = np.asarray(qvec, dtype=np.float32)
-        best: tuple[float, int, int, float] | None = None
+        out = []
         for sim, ci, vi in ranked[:8]:
             card = self.cards[ci]
             evidence = sum(1.0 / (1 + ranks[c]) for c in card.cited_ids() if c in ranks)
-            # A near-verbatim variant outweighs the rest; the answer's closeness, retrieval's
-            # agreement and word coverage break ties between neighbouring cards.
             combined = 2.0 * sim + 0.25 * float(self.answers[ci] @ q) + 0.2 * evidence + self.coverage(question, ci)
-            if best is None or combined > best[3]:
-                best = (sim, ci, vi, combined)
-        sim, ci, vi, _ = best
+            out.append((combined, sim, ci, vi))
+        return sorted(out, reverse=True)
+
+    def match(self, question: str, qvec: Sequence[float], retrieved: Sequence[str] = (),
+              declines: bool | None = None, among: Iterable[str] | None = None) -> CardMatch | None:
+        """The card that answers ``question``, or None when no card is clearly it.
+
+        ``retrieved`` are the chunk ids retrieval returned, best first; ``declines`` restricts the
+        search to decline cards (True) or to answer cards (False); ``among`` to the cards named.
+        """
+        listed = self.shortlist(question, qvec, retrieved, declines, among)
+        if not listed:
+            return None
+        ranks = {cid: r for r, cid in enumerate(retrieved)}
+        _, sim, ci, vi = listed[0]
         card = self.cards[ci]
         agrees = not retrieved or any(c in ranks for c in card.cited_ids())
         coverage = self.coverage(question, ci)
@@ -284,11 +294,12 @@ class CardIndex:
         if lexicon is None or not any(c.questions_zh for c in self.cards):
             return None
         def concepts(text: str) -> list[str]:
-            # Chinese synonyms meet through the lexicon: 每年 and 年度 both read as "annual".
+            # Chinese synonyms meet through the lexicon's English: 每年 and 年度 both read as "annual";
+            # every English word counts, so 跨境电商零售进口 ("CBEC retail import") is not an export.
             out = []
             for t in lexicon.content_tokens(text):
                 e = lexicon.by_zh.get(t)
-                out.append(e.en.split()[0].lower() if e else t)
+                out.extend(terms(e.en) if e else [t])
             return out
 
         if self._zh is None:
@@ -301,7 +312,7 @@ class CardIndex:
             self._zh = (per_card, {t: math.log(1 + n / d) for t, d in df.items()})
         per_card, idf = self._zh
         unknown = math.log(1 + len(self.cards))
-        known = {e.en.split()[0].lower() for e in lexicon.entries}
+        known = {w for e in lexicon.entries for w in terms(e.en)}
         q = [t for t in set(concepts(question)) if t in idf or t in known]
         total = sum(idf.get(t, unknown) for t in q)
         if not total:

@@ -31,7 +31,8 @@ RULES: list[tuple[Intent, re.Pattern]] = [
         r"\bwhich is (better|cheaper|faster)\b|\bbetween \S+ and \S+|区别|不同|哪个好|还是", re.I)),
     (Intent.LEGAL_BASIS, re.compile(
         r"\b(legal basis|which (article|law|regulation|rule|decree|announcement|notice)s?|what (article|law|regulation)s?|"
-        r"under which|statutory|cite|citation|source of (the|this) rule|legal ground)\b|依据|哪条|第几条|法规", re.I)),
+        r"under which|statutory|cite|citation|source of (the|this) rule|legal ground)\b|依据|哪条|第几条|法规|"
+        r"(哪个|哪份|什么|哪一?部|哪项|哪个)(文件|规定|法律|条例|公告|通知)", re.I)),
     (Intent.DEADLINE, re.compile(
         r"\b(how long|how many (working |calendar )?(days|months|years)|deadline|time ?limit|how soon|by when|"
         r"when (is|are) (it|my|the) .*due|valid(ity)? for|expire|within how|how quickly|what date|when do i have to)\b"

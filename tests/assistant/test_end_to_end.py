@@ -57,3 +57,26 @@ def test_a_calculation_missing_its_input_answers_with_the_rule_and_asks_for_it(r
     assert not a.refused and a.short_answer and a.citations
     assert a.what_to_do[-1] == "For the exact figure: What is the goods' value in RMB?"
     assert a.what_to_do[-1] in a.body()
+
+
+def test_a_chinese_return_question_gets_the_chinese_import_return_answer(real_assistant):
+    a = real_assistant.invoke("跨境电商零售进口的商品可以退货吗？")
+    assert not a.refused and a.lang == "zh" and a.card_id.startswith("cbec-import-return")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in a.short_answer)  # the short answer itself is Chinese
+    assert "export" not in a.card_id
+
+
+@pytest.mark.parametrize(("question", "instrument"), [
+    ("哪个文件规定跨境零售进口的东西不能二次销售", "486"),
+    ("which notice set the 26000 per year cbec limit?", "Cai Guan Shui [2018] No. 49"),
+])
+def test_which_document_questions_name_the_instrument_first(real_assistant, question, instrument):
+    a = real_assistant.invoke(question)
+    first = a.short_answer.split("。")[0].split("]. ")[0]
+    assert instrument in first and first.startswith(("Legal basis:", "法律依据："))
+    assert all(1 <= m <= len(a.citations) for m in markers(a.short_answer))
+
+
+def test_a_colloquial_limit_question_just_under_the_similarity_floor_is_answered(real_assistant):
+    a = real_assistant.invoke("whats the max one order i can buy on tmall global")
+    assert not a.refused and "5,000" in a.body()

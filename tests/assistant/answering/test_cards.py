@@ -75,3 +75,47 @@ def test_chinese_questions_match_on_the_cards_chinese_words(tmp_path):
     m = index.match_chinese("备案续展的期限是多久", lex, retrieved=["rules:art-10:0"])
     assert m and m.card.id == "demo-renewal"
     assert index.match_chinese("今天天气怎么样", lex, retrieved=["rules:art-10:0"]) is None
+
+
+RETURN_CARDS = """
+cards:
+  - id: import-returns
+    topic: returns
+    intent: deadline
+    reviewed: 2026-11-25
+    questions: ["How do returns of CBEC retail imports work?"]
+    questions_zh: ["跨境电商零售进口怎么退货"]
+    short_answer: "Import returns are applied for within 30 days of release."
+    legal_basis: [imp:sec-1:0]
+  - id: export-returns
+    topic: returns
+    intent: deadline
+    reviewed: 2026-11-25
+    questions: ["Can CBEC exports be returned?"]
+    questions_zh: ["跨境电商出口的货能退货吗"]
+    short_answer: "Export returns are allowed within one year of export release."
+    legal_basis: [exp:sec-1:0]
+"""
+
+
+def test_chinese_terms_count_every_english_word_so_an_import_is_not_an_export(tmp_path):
+    from assistant.lexicon import Entry, Lexicon
+
+    (tmp_path / "a.yaml").write_text(RETURN_CARDS, encoding="utf-8")
+    lex = Lexicon([Entry("跨境电商零售进口", "CBEC retail import", "mode"), Entry("跨境电商出口", "CBEC export", "mode"),
+                   Entry("退货", "return returns", "action")])
+    index = CardIndex.build(load_cards(tmp_path), HashingEmbeddings(64))
+    both = ["imp:sec-1:0", "exp:sec-1:0"]
+    m = index.match_chinese("跨境电商零售进口的商品可以退货吗", lex, retrieved=both)
+    assert m and m.card.id == "import-returns"
+    m = index.match_chinese("跨境电商出口的货可以退货吗", lex, retrieved=both)
+    assert m and m.card.id == "export-returns"
+
+
+def test_match_among_restricts_the_cards(tmp_path):
+    (tmp_path / "a.yaml").write_text(CARD)
+    emb = HashingEmbeddings(256)
+    index = CardIndex.build(load_cards(tmp_path), emb, threshold=0.7)
+    q = "What is the annual limit per person?"
+    assert index.match(q, emb.embed_query(q), retrieved=["tax:sec-1:0"], among=["demo-limit"]).card.id == "demo-limit"
+    assert index.match(q, emb.embed_query(q), retrieved=["tax:sec-1:0"], among=["demo-renewal"]) is None
