@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from assistant.answering.intent import asked_intent
 from assistant.text import terms
 
 CARDS_DIR = "cards"  # under the corpus folder; ingest leaves it out (see ingest.state)
@@ -156,7 +158,11 @@ class CardMatch:
 DEFAULT_CARD_THRESHOLD = 0.70
 MIN_COVERAGE = 0.5  # share of the question's known words the card must contain
 STRONG_COVERAGE = 0.8
-NEAR_VERBATIM = 0.88  # a variant this close is the question, typos and all
+NEAR_VERBATIM = 0.88
+ASKS_FOR_STEPS = re.compile(r"\bwhat (should|do|can|must) (i|we) do\b|\bwhat (now|next)\b|\bhow (do|should) (i|we) (respond|react|handle)", re.I)
+STEPS_BONUS = 0.3
+INTENT_BONUS = 0.1
+COMPATIBLE = {"amount": "penalty"}  # a fine is an amount: penalty and amount cards answer the same questions  # a variant this close is the question, typos and all
 
 
 @dataclass
@@ -249,11 +255,18 @@ class CardIndex:
         ranked = self.ranked(qvec, allowed)
         ranks = {cid: r for r, cid in enumerate(retrieved)}
         q = np.asarray(qvec, dtype=np.float32)
+        wants_steps = bool(ASKS_FOR_STEPS.search(question))
+        asked = asked_intent(question)
         out = []
         for sim, ci, vi in ranked[:8]:
             card = self.cards[ci]
-            evidence = sum(1.0 / (1 + ranks[c]) for c in card.cited_ids() if c in ranks)
+            # Agreement counts once: a card citing many passages is not more likely the answer.
+            evidence = min(1.0, sum(1.0 / (1 + ranks[c]) for c in card.cited_ids() if c in ranks))
             combined = 2.0 * sim + 0.25 * float(self.answers[ci] @ q) + 0.2 * evidence + self.coverage(question, ci)
+            if wants_steps and card.what_to_do:  # "what should I do?" is answered by a card with steps
+                combined += STEPS_BONUS
+            if asked and COMPATIBLE.get(card.intent, card.intent) == COMPATIBLE.get(asked, asked):
+                combined += INTENT_BONUS  # the kind of answer asked for: a fine question, a penalty card
             out.append((combined, sim, ci, vi))
         return sorted(out, reverse=True)
 

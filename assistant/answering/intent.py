@@ -39,7 +39,8 @@ RULES: list[tuple[Intent, re.Pattern]] = [
         r"|多久|几天|多长时间|期限|有效期|什么时候|截止", re.I)),
     (Intent.PENALTY, re.compile(
         r"\b(fines?|fined|penalt(y|ies)|punish\w*|sanctions?|confiscat\w*|criminal|jail|prison|prosecut\w*|"
-        r"what happens if .*(caught|fake|counterfeit|infring)|consequences?|in trouble|get caught)\b|罚|处罚|刑事|后果", re.I)),
+        r"what happens if .*(caught|fake|counterfeit|infring)|what happens to (a|an|the|my|our|any) [\w-]+ (that|who|which)|"
+        r"consequences?|in trouble|get caught)\b|罚|处罚|刑事|后果", re.I)),
     (Intent.PERMISSION, re.compile(
         r"^\s*(can|may|could|am i allowed|are we allowed|is it (ok|okay|allowed|legal|possible|permitted)|"
         r"do i (need|have) to|must i|should i|is there any way|are .{1,30} allowed|is .{1,30} allowed|"
@@ -66,3 +67,11 @@ def classify(question: str, card_intent: str | None = None) -> Intent:
         except ValueError:
             pass
     return Intent.DEFINITION
+
+
+def asked_intent(question: str) -> str:
+    """The intent a rule recognises in ``question``, or "" when none fires (no guessing)."""
+    for intent, rx in RULES:
+        if rx.search(question):
+            return intent.value
+    return ""

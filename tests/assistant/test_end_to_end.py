@@ -80,3 +80,13 @@ def test_which_document_questions_name_the_instrument_first(real_assistant, ques
 def test_a_colloquial_limit_question_just_under_the_similarity_floor_is_answered(real_assistant):
     a = real_assistant.invoke("whats the max one order i can buy on tmall global")
     assert not a.refused and "5,000" in a.body()
+
+
+def test_a_seller_whose_parcel_was_stopped_gets_steps(real_assistant):
+    a = real_assistant.invoke("customs stopped my parcel of branded earbuds, what should i do")
+    assert not a.refused and a.card_id and len(a.what_to_do) >= 2, a.answer
+
+
+def test_a_fine_question_gets_the_fine_first(real_assistant):
+    a = real_assistant.invoke("What is the fine if I don't declare the IP status?")
+    assert "50,000" in a.short_answer, a.answer
