@@ -615,7 +615,12 @@ class Assistant(Runnable):
                                              english=prep.query, intent=classify(prep.standalone).value)
         elif self.cards is not None and vec is not None and use_cards:
             ids = [h.chunk_id for h in hits]
-            match = self.cards.match(prep.standalone, vec, ids, declines=False)
+            match = None
+            if prep.standalone != prep.question and "? " in prep.standalone:
+                # A follow-up joined to the previous question ("…last? when can we renew it?"): its
+                # own words name what is asked now; the joined text still names the subject.
+                match = self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)
+            match = match or self.cards.match(prep.standalone, vec, ids, declines=False)
             if match is None and prep.standalone != prep.question:  # a follow-up: its own words may name the card
                 match = self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)
             core = self.cards.core(prep.standalone)

@@ -117,9 +117,16 @@ def bare_amounts(text: str) -> list[Decimal]:
     return out
 
 
+# A value given only as a bound: the rules state the band's figure, the calculator needs a value.
+BOUND = re.compile(r"\b(over|more than|above|under|less than|below|exceeding|at least|at most)\s+(?:rmb|cny|¥)?\s?\d"
+                   r"|(超过|超出|高于|低于|不到|不足)\s*\d|\d[\d,.万千]*\s*元?(以上|以下)", re.I)
+
+
 def recognise(question: str, today: dt.date | None = None, chinese: bool = False) -> Calculation | None:
     """The calculation a question asks for, or None when it asks for something else."""
     today = today or dt.date.today()
+    if BOUND.search(question):  # "worth over RMB 200,000": a band the rule answers, not a value to compute
+        return None
     money = amounts(question)
     if SPENT.search(question) and len(money) == 1 and bare_amounts(WAN.sub("", question)):
         money = money + [b for b in bare_amounts(question) if b not in money]  # "已经买了2万5，还能再下一单2000的包吗"

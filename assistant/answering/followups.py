@@ -16,6 +16,9 @@ CLASSES: dict[str, list[str]] = {
     "right": ["trademarks?", "patents?", "copyrights?", "olympic symbols?", "world expo symbols?"],
     "direction": ["imports?", "exports?", "importing", "exporting"],
     "year": [r"(?:19|20)\d\d"],
+    # "…worth under RMB 20,000?" + "and if they are worth over RMB 200,000?": the new value replaces the old.
+    "value": [r"(?:(?:over|under|above|below|more than|less than|up to|about)\s+)?(?:RMB|CNY|¥)\s?\d[\d,]*(?:\.\d+)?"
+              r"(?:\s?(?:yuan|元))?"],
     "party": ["sellers?", "right holders?", "platforms?", "consumers?", "buyers?", "logistics (?:firms?|enterprises?)"],
 }
 _LEAD = re.compile(

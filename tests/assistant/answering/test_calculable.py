@@ -58,3 +58,12 @@ def test_a_year_is_not_an_order_value():
 
     assert recognise("What were the CBEC retail import limits under the 2016 tax notice?") is None
     assert recognise("how much tax on goods worth 2016?").inputs["unit_price"] == 2016
+
+
+@pytest.mark.parametrize("question", [
+    "What guarantee for goods detained ex officio worth over RMB 200,000?",
+    "依职权扣留，货值超过20万，担保要多少",
+    "Is a single item costing more than RMB 5,000 taxed in full?",
+])
+def test_a_value_given_only_as_a_bound_is_a_rule_question_not_a_calculation(question):
+    assert recognise(question) is None

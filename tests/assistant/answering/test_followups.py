@@ -18,3 +18,9 @@ def test_standalone_question_is_left_alone():
     assert not is_followup(q)
     assert rewrite("What is recordation?", q) == q
     assert rewrite(None, "and for patents?") == "and for patents?"
+
+
+def test_a_new_value_replaces_the_old_one():
+    prev = "What guarantee does a right holder give for goods detained ex officio worth under RMB 20,000?"
+    assert rewrite(prev, "and if they are worth over RMB 200,000?") == (
+        "What guarantee does a right holder give for goods detained ex officio worth over RMB 200,000?")
