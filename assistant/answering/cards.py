@@ -187,6 +187,15 @@ class CardIndex:
     corpus_words: frozenset[str] = frozenset()  # words of the indexed passages
     _zh: tuple | None = None  # Chinese variant words per card and their weights, built on first use
 
+    @property
+    def card_dirs(self) -> list[frozenset[str]]:
+        """Per card, the trade directions its question variants and answer name ("import", "export")."""
+        if self._dirs is None:
+            self._dirs = [directions(" ".join((*c.questions, c.short_answer))) for c in self.cards]
+        return self._dirs
+
+    _dirs: list[frozenset[str]] | None = None
+
     @classmethod
     def build(cls, cards: list[Card], embeddings, threshold: float = 0.0, passages: Iterable[str] = ()) -> CardIndex:
         variants, owners = [], []
@@ -250,8 +259,11 @@ class CardIndex:
         and word coverage break ties between neighbouring cards.
         """
         keep = set(among) if among is not None else None
+        # A question about exports is not answered by an import card, nor the other way round.
+        asked_dirs = directions(question)
         allowed = [i for i, c in enumerate(self.cards)
-                   if (declines is None or c.declines == declines) and (keep is None or c.id in keep)]
+                   if (declines is None or c.declines == declines) and (keep is None or c.id in keep)
+                   and not (len(asked_dirs) == 1 and self.card_dirs[i] and not asked_dirs & self.card_dirs[i])]
         ranked = self.ranked(qvec, allowed)
         ranks = {cid: r for r, cid in enumerate(retrieved)}
         q = np.asarray(qvec, dtype=np.float32)
@@ -375,6 +387,14 @@ class CardIndex:
     def closest_intent(self, qvec: Sequence[float]) -> str | None:
         ranked = self.ranked(qvec)
         return self.cards[ranked[0][1]].intent if ranked else None
+
+
+_DIRECTION = re.compile(r"\b(import|export)(?:s|ed|ing|er|ers)?\b", re.I)
+
+
+def directions(text: str) -> frozenset[str]:
+    """The trade directions a text names: {"import"}, {"export"}, both or none."""
+    return frozenset(m.group(1).lower() for m in _DIRECTION.finditer(text))
 
 
 def cards_dir(corpus_dir: Path) -> Path:

@@ -119,3 +119,13 @@ def test_match_among_restricts_the_cards(tmp_path):
     q = "What is the annual limit per person?"
     assert index.match(q, emb.embed_query(q), retrieved=["tax:sec-1:0"], among=["demo-limit"]).card.id == "demo-limit"
     assert index.match(q, emb.embed_query(q), retrieved=["tax:sec-1:0"], among=["demo-renewal"]) is None
+
+
+def test_a_question_about_exports_never_gets_an_import_card(tmp_path):
+    (tmp_path / "a.yaml").write_text(RETURN_CARDS.replace(
+        'short_answer: "Import returns', 'short_answer: "CBEC import returns'), encoding="utf-8")
+    emb = HashingEmbeddings(256)
+    index = CardIndex.build(load_cards(tmp_path), emb, threshold=0.3)
+    q = "How do returns of CBEC retail exports work?"  # the import card's wording, but exports
+    listed = [index.cards[ci].id for _, _, ci, _ in index.shortlist(q, emb.embed_query(q))]
+    assert "import-returns" not in listed and listed[:1] == ["export-returns"]

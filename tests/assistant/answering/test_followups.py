@@ -24,3 +24,9 @@ def test_a_new_value_replaces_the_old_one():
     prev = "What guarantee does a right holder give for goods detained ex officio worth under RMB 20,000?"
     assert rewrite(prev, "and if they are worth over RMB 200,000?") == (
         "What guarantee does a right holder give for goods detained ex officio worth over RMB 200,000?")
+
+
+def test_a_followup_naming_the_same_term_is_a_new_question_not_a_swap():
+    prev = "What is code 9710?"
+    assert rewrite(prev, "and can 9710 exports come back tax free?") == "What is code 9710? can 9710 exports come back tax free?"
+    assert rewrite(prev, "and 9810?") == "What is code 9810?"
