@@ -25,3 +25,13 @@ def test_flags_list_every_problem_with_its_sentence():
     assert any(f.startswith("near-duplicate") for f in out)
     assert any(f.startswith("slug") for f in out)
     assert flags(["Customs notifies the holder at once [1].", "The holder replies within 3 working days [2]."]) == []
+
+
+def test_document_and_article_numbers_are_references_not_shared_figures():
+    annual = "Each buyer may import up to RMB 26,000 a year under Cai Guan Shui [2018] No. 49 [1]."
+    per_order = "Cai Guan Shui [2018] No. 49 also caps a single transaction at RMB 5,000 [1]."
+    assert numbers(per_order) == {"5000"} and not near_duplicate(annual, per_order)
+    # The same article restated in other words is still one fact.
+    a = "Article 26 of the Regulations requires customs to hand a case to the public security organs when a crime may have been committed [2]."
+    b = "Under Article 26 of the Regulations, customs that discovers a suspected crime must transfer the case to the public security organs [3]."
+    assert near_duplicate(a, b)
