@@ -28,7 +28,8 @@ def test_flags_list_every_problem_with_its_sentence():
 
 
 def test_document_and_article_numbers_are_references_not_shared_figures():
-    annual = "Each buyer may import up to RMB 26,000 a year under Cai Guan Shui [2018] No. 49 [1]."
+    annual = ("Each individual buyer may make up to RMB 26,000 of CBEC retail imports per year, a limit set by "
+              "Cai Guan Shui [2018] No. 49 from 1 January 2019 [1].")
     per_order = "Cai Guan Shui [2018] No. 49 also caps a single transaction at RMB 5,000 [1]."
     assert numbers(per_order) == {"5000"} and not near_duplicate(annual, per_order)
     # The same article restated in other words is still one fact.
