@@ -42,7 +42,8 @@ test-fast: install
 	$(BIN)/python -m pytest -m "not integration and not browser and not slow"
 
 # The fault suite at full size: 500 generated questions per interface, kill -9 during ingest then
-# --verify, hostile uploads and corpora, store down. `make test` runs the same tests bounded.
+# --verify, hostile uploads and corpora, store down, 10 concurrent browser sessions (uploads and
+# questions in flight at once). `make test` runs the same tests bounded.
 test-faults: install
 	FAULT_EXAMPLES=500 $(BIN)/python -m pytest -m "faults" tests/faults tests/ingest/test_interrupted.py tests/ingest/test_hostile_input.py
 

@@ -88,3 +88,41 @@ def chroma_server(tmp_path):
         stop(proc, timeout=15)
 
 
+# ---- the real app in a real browser (tests/ui, tests/faults, the shared-state test) --------------
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A running app on an index of a copy of corpus/ built with the default (real) embedder.
+
+    One per test session, shared by the browser tests and the fault suite's concurrent sessions:
+    uploads go into the temporary copy only, each into its own session's workspace.
+    """
+    from tests.browser_support import ROOT, clean_env, start_app
+
+    root = tmp_path_factory.mktemp("browser")
+    corpus, data = root / "corpus", root / "data"
+    shutil.copytree(ROOT / "corpus", corpus)
+    env = clean_env(CBEC_CORPUS_DIR=str(corpus), CBEC_DATA_DIR=str(data))
+    t = time.perf_counter()
+    ingest = subprocess.run(
+        [sys.executable, "-m", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert ingest.returncode == 0, ingest.stderr[-2000:]
+    print(f"\ningest of corpus/ with the default embedder: {time.perf_counter() - t:.1f} s")
+    with start_app(env, root / "streamlit.log") as url:
+        yield {"url": url, "corpus": corpus, "data": data, "root": root}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (installed with apt-get when missing, else skipped)."""
+    from tests.browser_support import CHROMIUM, LAUNCH_ARGS, ensure_chromium
+
+    ensure_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield b
+        b.close()

@@ -11,102 +11,26 @@ Skipped, with the reason, only when Chromium is missing and cannot be installed.
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import sqlite3
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, stop
+from tests.browser_support import WAIT_MS, submit, wait_answer
+from tests.browser_support import open_app as _open_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-WAIT_MS = 180_000  # the first answer may wait for the embedding model to load
 STARTER = "What is the annual limit for cross-border e-commerce retail imports?"
 
 
-
-def _ensure_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    why = "no /usr/bin/chromium"
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        run = subprocess.run(
-            "apt-get update -q && apt-get install -y -q chromium chromium-driver",
-            shell=True, env=env, capture_output=True, text=True, timeout=900,
-        )
-        if CHROMIUM.exists():
-            return
-        why += f"; apt-get install chromium failed: {(run.stderr or run.stdout).strip()[-300:]}"
-    else:
-        why += "; cannot install it (apt-get missing or not root)"
-    pytest.skip(f"Chromium unavailable: {why}")
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """A running app on an index of a copy of corpus/ built with the default embedder."""
-    root = tmp_path_factory.mktemp("browser")
-    corpus, data = root / "corpus", root / "data"
-    shutil.copytree(ROOT / "corpus", corpus)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CBEC_")}
-    env.update(CBEC_CORPUS_DIR=str(corpus), CBEC_DATA_DIR=str(data), PYTHONUNBUFFERED="1")
-    t = time.perf_counter()
-    ingest = subprocess.run(
-        [sys.executable, "-m", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert ingest.returncode == 0, ingest.stderr[-2000:]
-    print(f"\ningest of corpus/ with the default embedder: {time.perf_counter() - t:.1f} s")
-
-    port = free_port()
-    log = open(root / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-            "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{(root / 'streamlit.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield {"url": url, "corpus": corpus, "data": data, "root": root}
-    finally:
-        stop(proc, timeout=20)
-        log.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    _ensure_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield b
-        b.close()
+# The session-wide `server` (corpus/ copied and ingested with the default embedder, the app started
+# on a free port) and `browser` (Debian's Chromium) fixtures live in tests/conftest.py, shared with
+# the fault suite; helpers in tests/browser_support.py.
 
 
 @pytest.fixture
@@ -123,31 +47,11 @@ def page(browser, server):
 
 def open_app(page, server) -> float:
     """Load the page; returns the moment it was requested."""
-    t0 = time.perf_counter()
-    page.goto(server["url"])
-    page.get_by_test_id("stChatInputTextArea").wait_for()
-    return t0
-
-
-def assistant_messages(page):
-    return page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarAssistant"))
-
-
-def wait_answer(page, n: int):
-    """The n-th answer (1-based), once it is final (its footer says how many sources)."""
-    from playwright.sync_api import expect
-
-    msg = assistant_messages(page).nth(n - 1)
-    expect(msg.get_by_text(re.compile(r"^(card|calculator|extractive|openai|ollama|llamacpp) · \d+ source\(s\)"))).to_be_visible(
-        timeout=WAIT_MS
-    )
-    return msg
+    return _open_app(page, server["url"])
 
 
 def ask(page, question: str, n: int):
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill(question)
-    box.press("Enter")
+    submit(page, question)
     return wait_answer(page, n)
 
 
