@@ -16,7 +16,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -131,10 +130,17 @@ def get_assistant(settings: Settings):
     """(assistant, None) or (None, message saying what is wrong and what to do)."""
     from assistant.stores.catalog import read_state
     from assistant.stores.chroma import StoreError
+    from assistant.stores.shared import StateError
 
     state = read_state(settings)
     try:
-        return load_assistant(cache_key(settings, state.last_ingest if state else ""), settings), None
+        assistant = load_assistant(cache_key(settings, state.last_ingest if state else ""), settings)
+        # Uploads indexed through another serve process (shared state): the document list, the
+        # filter options and the answers of this run include them (one integer read when none).
+        assistant.retriever.refresh()
+        return assistant, None
+    except StateError as exc:
+        return None, f"The shared state database cannot be opened. {exc}"
     except StoreError as exc:
         return None, f"The document store cannot be opened. {exc}"
     except ValueError as exc:
@@ -344,7 +350,8 @@ def _save_feedback(msg_id: str) -> None:
         return
     ans = msg["answer"]
     try:
-        FeedbackStore(Path(msg["settings"]["data_dir"]) / "feedback.sqlite").add(
+        # The environment's settings name the store (the message's copy has the URL's password masked).
+        FeedbackStore.for_settings(Settings.from_env()).add(
             answer_id=msg_id,
             rating=int(rating),
             comment=st.session_state.get(f"fbc_{msg_id}", "") or "",

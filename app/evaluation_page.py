@@ -2,7 +2,7 @@
 
 Read only. It reads what `make eval` leaves in ``evals/results/`` (``*.jsonl`` with one row per
 question, ``summary-*.json`` per run, ``report-*.md``) and the feedback the chat stored in
-``{data_dir}/feedback.sqlite``. Every file is optional and the row and summary fields are
+``{data_dir}/feedback.sqlite`` (or in the shared state database, ``CBEC_STATE_URL``). Every file is optional and the row and summary fields are
 discovered, not assumed, so the page keeps working while the evals runner evolves.
 
 Tests point the page at another results folder through ``st.session_state["eval_results_dir"]``.
@@ -127,18 +127,22 @@ def failures(df: pd.DataFrame, metric: str | None) -> tuple[pd.DataFrame, str]:
     return df.iloc[0:0], ""
 
 
-def feedback_section(data_dir: Path) -> None:
+def feedback_section(settings: Settings) -> None:
+    """The feedback of every serve process: the shared state database's, else ``data_dir/feedback.sqlite``."""
     st.header("Feedback log")
-    path = data_dir / "feedback.sqlite"
-    if not path.exists():
+    from assistant.config import mask_url
+    from assistant.outputs.feedback import FeedbackStore
+    from assistant.stores.shared import STATE_FILES
+
+    path = settings.data_dir / STATE_FILES["feedback"]
+    if not settings.state_url and not path.exists():  # read only: no empty database is made
         st.info("No feedback yet: rate answers with the thumbs in the chat and they appear here.")
         return
-    from assistant.outputs.feedback import FeedbackStore
-
+    where = mask_url(settings.state_url) if settings.state_url else str(path)
     try:
-        records = FeedbackStore(path).list()
-    except Exception as exc:  # a damaged file must not take the page down
-        st.error(f"The feedback database `{path}` cannot be read ({exc.__class__.__name__}: {exc}).")
+        records = FeedbackStore.for_settings(settings).list()
+    except Exception as exc:  # a damaged file or a database down must not take the page down
+        st.error(f"The feedback database `{where}` cannot be read ({exc.__class__.__name__}: {exc}).")
         return
     if not records:
         st.info("No feedback yet: rate answers with the thumbs in the chat and they appear here.")
@@ -277,7 +281,7 @@ def main() -> None:
         evaluation_section(results)
     except Exception as exc:  # unexpected file shapes: say so, keep the feedback log visible
         st.error(f"The evaluation files in `{results}` could not be shown ({exc.__class__.__name__}: {exc}).")
-    feedback_section(settings.data_dir)
+    feedback_section(settings)
 
 
 if __name__ == "__main__":

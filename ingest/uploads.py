@@ -2,7 +2,9 @@
 
 Pure logic with no UI: the page passes the uploaded bytes and a progress callback and renders the
 `UploadReport`. A file is saved only after its converter read it; if indexing fails, the files
-saved by this upload are removed again so a broken file cannot fail every later ingest.
+saved by this upload are removed again so a broken file cannot fail every later ingest, and their
+workspace records are withdrawn so other serve processes drop them too. A file the same workspace
+already uploaded through another process (same SHA-256 in the records) is refused as a duplicate.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
@@ -20,6 +23,9 @@ from assistant.config import Settings
 from assistant.schema import UPLOADS_FOLDER
 from ingest.converters import LoadError, load_file
 from ingest.state import discover
+
+if TYPE_CHECKING:
+    from assistant.stores.workspaces import WorkspaceRecords
 
 # Formats a person uploads; JSONL (bulk records) stays a command-line format.
 UPLOAD_TYPES = ("pdf", "docx", "html", "htm", "md", "markdown", "txt")
@@ -82,6 +88,8 @@ def index_uploads(
     """
     if not WORKSPACE.fullmatch(workspace):
         raise ValueError(f"workspace {workspace!r}: expected 1-64 lower-case letters, digits or hyphens")
+    from assistant.stores.errors import StoreError
+    from assistant.stores.workspaces import WorkspaceRecords
     from ingest.pipeline import run_ingest
 
     report = UploadReport()
@@ -89,9 +97,18 @@ def index_uploads(
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     root = settings.corpus_dir
     target = root / UPLOAD_DIR / workspace
+    try:  # uploads made through other serve processes (other corpus folders) count too
+        records = WorkspaceRecords.for_settings(settings)
+        elsewhere = records.known_files()
+    except StoreError as exc:
+        report.problems.append(f"Uploads cannot be recorded: {exc}")
+        return report
     known = corpus_hashes(root)
+    # The same file twice in one workspace is refused; another workspace's copy is never revealed.
+    known.update({sha: src for ws, sha, src, _ in elsewhere if ws == workspace and sha and sha not in known})
     taken = {p.stem.lower() for p in discover(root)} if root.is_dir() else set()
     taken |= {i.lower() for i in indexed_ids}
+    taken |= {doc_id.lower() for *_, doc_id in elsewhere if doc_id}  # document ids are global
     saved: dict[str, str] = {}  # corpus-relative path -> name as uploaded
     for i, f in enumerate(files):
         say(i / (len(files) + 1), f"Checking {f.name}")
@@ -133,6 +150,7 @@ def index_uploads(
         except Exception as exc:  # any failure: roll the upload back, keep the index as it was
             for rel in saved:
                 (root / rel).unlink(missing_ok=True)
+            _forget(records, saved)
             report.problems.append(
                 f"Indexing failed ({exc.__class__.__name__}: {str(exc)[:300]}); the uploaded files were removed. "
                 "Check the store (see the corpus status) and try again."
@@ -140,6 +158,7 @@ def index_uploads(
         else:
             report.indexed = True
             failed = {fl.path: fl.reason for fl in result.failed}
+            _forget(records, [rel for rel in saved if rel in failed])
             for rel, original in saved.items():
                 if rel in failed:
                     (root / rel).unlink(missing_ok=True)  # a file the index refuses would fail every ingest
@@ -152,3 +171,14 @@ def index_uploads(
             )
     say(1.0, "Done")
     return report
+
+
+def _forget(records: WorkspaceRecords, sources: Iterable[str]) -> None:
+    """Withdraw the records of files this upload removed again (best effort: the next ingest of this
+    corpus forgets any upload whose file is gone)."""
+    from assistant.stores.errors import StoreError
+
+    try:
+        records.forget(sources)
+    except StoreError:
+        pass

@@ -74,6 +74,8 @@ class Bm25Index:
     # the whole corpus's score distribution for a query, not only its top candidates.
     sample: np.ndarray | None = None
     pairs: bool = False  # indexed with adjacent word pairs; queries are tokenised the same way
+    # The shared upload records' version this index reflects (`HybridRetriever.refresh`).
+    shared_version: int = 0
 
     @classmethod
     def build(
@@ -211,6 +213,22 @@ def rebuild(settings: Settings, store: ChromaStore) -> Bm25Index:
     idx.sample = store.sample_vectors()
     idx.save(bm25_dir(settings))
     return idx
+
+
+def replace_sources(index: Bm25Index, sources: Iterable[str], chunks: Iterable[StoredChunk], settings: Settings) -> Bm25Index:
+    """A new index: ``index`` without the chunks of ``sources``, plus ``chunks``, rebuilt in memory.
+
+    How a serve process takes in uploads made through another process (their chunks come from the
+    shared records, not from the store), without reading the store again. The dense score sample is
+    kept; the index on disk is left alone (the next start rebuilds it from the store if it moved).
+    """
+    gone = set(sources)
+    kept = [index.chunk(r) for r, m in enumerate(index.metadatas) if m.get("source") not in gone]
+    new = Bm25Index.build([*kept, *chunks], with_headings=settings.bm25_with_headings, pairs=settings.bm25_pairs)
+    new.fp = f"{new.fp}:{_variant(settings)}"
+    new.sample = index.sample
+    new.shared_version = index.shared_version
+    return new
 
 
 def load_current(settings: Settings, store: ChromaStore) -> Bm25Index:

@@ -19,10 +19,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.config import Settings
 from assistant.embedders import embedder_name
 from assistant.schema import StoredChunk
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or reached; the message says what to do."""
+from assistant.stores.errors import StoreError as StoreError  # re-exported: callers import it from here
 
 
 def chroma_dir(settings: Settings) -> Path:

@@ -65,3 +65,49 @@ def test_existing_database_is_reused(tmp_path):
     add(FeedbackStore(path))
     add(FeedbackStore(path), question="again")
     assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM feedback").fetchone() == (2,)
+
+
+def test_two_stores_on_one_state_url_keep_each_answer_once(tmp_path):
+    """Two serve processes rating through one state URL: every answer lands once, updates included."""
+    from assistant.outputs.feedback import FeedbackStore
+
+    url = f"sqlite:///{tmp_path / 'shared' / 'state.sqlite'}"
+    one, two = FeedbackStore(url), FeedbackStore(url)
+    a = add(one, answer_id="ans-a", question="From A?", rating=1)
+    b = add(two, answer_id="ans-b", question="From B?", rating=0)
+    assert add(two, answer_id="ans-a", rating=0, comment="changed my mind") == a  # the other process, same row
+    assert add(one, answer_id="ans-b", rating=1) == b
+    for store in (one, two, FeedbackStore.for_settings(Settings.from_env({}, state_url=url, data_dir=tmp_path / "d"))):
+        rows = {r.answer_id: (r.rating, r.comment) for r in store.list()}
+        assert rows == {"ans-a": (0, "changed my mind"), "ans-b": (1, "")} and len(store) == 2
+    assert not (tmp_path / "d" / "feedback.sqlite").exists()  # the URL, not the data folder
+
+
+def test_default_store_is_the_data_folders_file(tmp_path):
+    from assistant.outputs.feedback import FeedbackStore
+
+    store = FeedbackStore.for_settings(Settings.from_env({}, data_dir=tmp_path / "data"))
+    add(store)
+    assert store.where == str(tmp_path / "data" / "feedback.sqlite")
+    assert sqlite3.connect(tmp_path / "data" / "feedback.sqlite").execute("SELECT COUNT(*) FROM feedback").fetchone() == (1,)
+
+
+def test_stored_settings_never_carry_the_state_urls_password(tmp_path):
+    from assistant.outputs.feedback import FeedbackStore
+
+    public = Settings.from_env({}, state_url="postgresql+psycopg://cbec:pw-123@db:5432/cbec").public_dict()
+    store = FeedbackStore(f"sqlite:///{tmp_path / 's.sqlite'}")
+    add(store, settings=public)
+    assert store.list()[0].settings["state_url"] == "postgresql+psycopg://cbec:***@db:5432/cbec"
+    assert b"pw-123" not in (tmp_path / "s.sqlite").read_bytes()
+
+
+def test_unreachable_state_database_is_one_line_naming_the_setting():
+    from assistant.outputs.feedback import FeedbackStore
+    from assistant.stores.shared import StateError
+
+    with pytest.raises(StateError) as info:  # a unix socket that does not exist: no network involved
+        FeedbackStore("postgresql+psycopg://cbec:pw-123@/cbec?host=/nonexistent-cbec-socket-dir")
+    message = str(info.value)
+    assert message.startswith("CBEC_STATE_URL='postgresql+psycopg://cbec:***@/cbec") and "\n" not in message
+    assert "pw-123" not in message and "OperationalError" in message
