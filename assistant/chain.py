@@ -625,9 +625,10 @@ class Assistant(Runnable):
                 match = self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)
             core = self.cards.core(prep.standalone)
             if match is None and core != prep.standalone and len(core.split()) >= 3:
-                # Without its product and place names the question may reach its card, but only one
-                # of the two closest to the whole question: the dropped words may be its point.
-                near = [self.cards.cards[ci].id for _, _, ci, _ in self.cards.shortlist(prep.standalone, vec, ids, False)[:2]]
+                # Without its product and place names the question may reach its card, but only the
+                # card closest to the whole question: the dropped words may be its point, so the
+                # shorter question only confirms that card, never picks another.
+                near = [self.cards.cards[ci].id for _, _, ci, _ in self.cards.shortlist(prep.standalone, vec, ids, False)[:1]]
                 match = self.cards.match(core, self._embed(core), ids, declines=False, among=near)
         card_hits = self._card_hits(match.card, prep.filters) if match else None
         if match and card_hits:

@@ -90,3 +90,13 @@ def test_a_seller_whose_parcel_was_stopped_gets_steps(real_assistant):
 def test_a_fine_question_gets_the_fine_first(real_assistant):
     a = real_assistant.invoke("What is the fine if I don't declare the IP status?")
     assert "50,000" in a.short_answer, a.answer
+
+
+@pytest.mark.parametrize(("question", "card"), [
+    ("I'm bringing a couple of fake designer bags home in my suitcase for myself. Are they infringing goods?",
+     "ipr-personal-articles"),
+    ("competitor says my kettle copies their design patent, can customs stop that at export or only trademarks",
+     "ipr-rights-covered"),
+])
+def test_dropping_product_names_only_confirms_the_closest_card(real_assistant, question, card):
+    assert real_assistant.invoke(question).card_id == card
