@@ -144,7 +144,9 @@ def recognise(question: str, today: dt.date | None = None, chinese: bool = False
         mode = ("general" if GENERAL.search(question) else "ex_officio" if EX_OFFICIO.search(question)
                 else "on_application" if ON_APPLICATION.search(question) else "")
         if mode == "general":
-            return Calculation("guarantee", {"mode": "general"})
+            # The general guarantee is one rule (last year's costs, at least RMB 200,000): computed
+            # only from the holder's own costs; without them the rule itself answers.
+            return Calculation("guarantee", {"mode": "general", "previous_year_costs": money[0]}) if money else None
         if not money:
             return Calculation("guarantee", {"mode": mode}, ask["value"])
         if not mode:

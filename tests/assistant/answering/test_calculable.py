@@ -67,3 +67,9 @@ def test_a_year_is_not_an_order_value():
 ])
 def test_a_value_given_only_as_a_bound_is_a_rule_question_not_a_calculation(question):
     assert recognise(question) is None
+
+
+def test_a_general_guarantee_is_computed_only_from_the_holders_own_costs():
+    assert recognise("What's a general guarantee for trademark owners and how much is it?") is None
+    calc = recognise("Our storage and disposal costs last year were RMB 350,000. How much is our general guarantee?")
+    assert calc.tool == "guarantee" and calc.inputs == {"mode": "general", "previous_year_costs": Decimal("350000")}
