@@ -34,6 +34,8 @@ THESAURUS: list[tuple[str, str]] = [
     (r"\b(cost|costs|fees?|charges?|pay for)\b", "fee free of charge cost"),
     (r"\b(warning|disclaimer)\b", "risk notice"),
     (r"\b(let (them|it|the goods) go|give (them|it) back|released?)\b", "release"),
+    (r"\b(drops?|dropped|pulls? back|cancels?|cancelled|calls? off|takes? back) (its|their|the|his|her|my|our) "
+     r"(request|application|complaint)s?\b", "withdraw withdraws request"),
     (r"\b(destroy(ed)?|what happens to|get rid of)\b", "disposal destroyed confiscated"),
     (r"\b(apps?|marketplaces?|websites?|online shops?)\b", "platform"),
     (r"\b(combined|overall|total) tax\b", "comprehensive rate"),
