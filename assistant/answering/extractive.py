@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.answering.base import NO_ANSWER, Draft
-from assistant.answering.intent import Intent, classify
+from assistant.answering.intent import Intent, asked_intent, classify
 from assistant.readability import has_slug, is_dangling, is_meta, near_duplicate
 from assistant.retrieval.query_expansion import expand
 from assistant.retrieval.source_prior import asks_for_cases
@@ -223,10 +223,16 @@ class ExtractiveAnswerer:
         if not scored:
             return Draft(NO_ANSWER, self.name, intent=intent.value)
         best = scored[0]
-        if intent in (Intent.AMOUNT, Intent.DEADLINE) and not NUMBER.search(best.text):
-            # The answer to "how much / how long" is a figure: the best sentence stating one, if close.
-            with_figure = next((c for c in scored if NUMBER.search(c.text) and c.score >= 0.5 * best.score), None)
-            best = with_figure or best
+        # The short answer has the form asked for, when a close candidate has it: "how much / how
+        # long" a figure, "what happens / can I be fined" the penalty, "which article" an article.
+        # (A penalty or an article only when the question itself asks for one, not when the intent
+        # was only guessed from the closest card: "was there a case of…" wants the case.)
+        form = {Intent.AMOUNT: NUMBER, Intent.DEADLINE: NUMBER, Intent.PENALTY: PENALTY, Intent.LEGAL_BASIS: ARTICLE}.get(intent)
+        if intent in (Intent.PENALTY, Intent.LEGAL_BASIS) and asked_intent(question) != intent.value:
+            form = None
+        if form is not None and not form.search(best.text):
+            with_form = next((c for c in scored if form.search(c.text) and c.score >= 0.5 * best.score), None)
+            best = with_form or best
         # A key point must be about something the question names, not only about its generic words.
         n = len(scored)
         common = {t for t in set(terms(question)) if sum(1 for c in scored if t in c.terms) > max(3, 0.4 * n)} | GENERIC

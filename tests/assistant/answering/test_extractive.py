@@ -112,3 +112,17 @@ def test_a_question_about_one_year_is_answered_with_that_years_figure():
     draft = ExtractiveAnswerer().compose("How many batches of infringing goods did customs detain in 2023?", passages)
     assert draft.short == ["In 2023 customs detained 62,100 batches of suspected infringing goods [2]."]
     assert "2024" not in draft.text
+
+
+def test_a_penalty_question_is_answered_with_the_penalty_when_one_is_close():
+    passages = [
+        doc("The platform must forward the merchant's declaration to the right holder when the store ignores complaints."),
+        doc("A platform that ignores complaints and does not correct is fined RMB 50,000 to 500,000."),
+    ]
+    draft = ExtractiveAnswerer().compose("Can the platform be fined if it ignores complaints?", passages)
+    assert draft.short == ["A platform that ignores complaints and does not correct is fined RMB 50,000 to 500,000 [2]."]
+    # A question that does not ask for a penalty keeps the best sentence, even with a penalty intent.
+    from assistant.answering.intent import Intent
+
+    draft = ExtractiveAnswerer().compose("the platform and the merchant's declaration", passages, Intent.PENALTY)
+    assert draft.short[0].startswith("The platform must forward")
