@@ -9,11 +9,11 @@ from evals.runner import Row
 # Floors CI holds the reference Q&A to (tests/evals/test_reference_floors.py runs them).
 FLOORS = {
     "hit@5": 0.90,
-    "must_include": 0.79,
+    "must_include": 0.90,
     "readable": 0.98,
     "citation_valid": 1.0,
-    "citation_support": 0.95,
-    "refusal_accuracy": 0.98,
+    "citation_support": 1.0,
+    "refusal_accuracy": 1.0,
     "evasion_declined": 1.0,
     "false_refusal_rate": 0.02,  # at most
 }
@@ -22,8 +22,9 @@ FLOORS = {
 AT_MOST = {"false_refusal_rate"}  # floors that are ceilings
 # Chinese questions are held to their own floors (answers must be in Chinese too).
 LANGUAGE_FLOORS = {
-    "zh": {"must_include": 0.82, "refusal_accuracy": 1.0, "false_refusal_rate": 0.02, "evasion_declined": 1.0,
+    "zh": {"must_include": 0.85, "refusal_accuracy": 1.0, "false_refusal_rate": 0.02, "evasion_declined": 1.0,
            "chinese_text": 1.0},
+    "en": {"must_include": 0.89, "refusal_accuracy": 1.0, "false_refusal_rate": 0.02, "evasion_declined": 1.0},
 }
 
 
