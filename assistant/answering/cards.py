@@ -368,6 +368,7 @@ class CardIndex:
             (coverage >= 0.5 and margin >= 0.08 and evidence > 0)
             or (coverage >= 0.6 and margin >= 0.03 and (evidence > 0 or coverage >= 0.8))
             or (coverage >= 0.9 and evidence > 0)
+            or (coverage >= 0.6 and margin >= 0.2)  # far ahead of every other card on the question's words
         )
         return CardMatch(self.cards[ci], coverage, "") if confident else None
 

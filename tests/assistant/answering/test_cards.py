@@ -129,3 +129,16 @@ def test_a_question_about_exports_never_gets_an_import_card(tmp_path):
     q = "How do returns of CBEC retail exports work?"  # the import card's wording, but exports
     listed = [index.cards[ci].id for _, _, ci, _ in index.shortlist(q, emb.embed_query(q))]
     assert "import-returns" not in listed and listed[:1] == ["export-returns"]
+
+
+def test_a_chinese_question_far_ahead_on_one_cards_words_needs_no_retrieval_agreement(tmp_path):
+    from assistant.lexicon import Entry, Lexicon
+
+    (tmp_path / "a.yaml").write_text(RETURN_CARDS, encoding="utf-8")
+    lex = Lexicon([Entry("跨境电商零售进口", "CBEC retail import", "mode"), Entry("跨境电商出口", "CBEC export", "mode"),
+                   Entry("退货", "return returns", "action")])
+    index = CardIndex.build(load_cards(tmp_path), HashingEmbeddings(64))
+    m = index.match_chinese("跨境电商出口的货可以退货吗", lex, retrieved=["other:x:0"])
+    assert m and m.card.id == "export-returns"
+    # Words shared by both cards alone (a tie) still need more than that.
+    assert index.match_chinese("退货", lex, retrieved=["other:x:0"]) is None
