@@ -28,7 +28,8 @@ META = re.compile(
 DANGLING = re.compile(
     r"^(it|its|this|these|that|those|they|their|them|such|he|she|second(ly)?|third(ly)?|fourth|finally|also|"
     r"however|moreover|furthermore|in addition|then|there|here|both|either|neither|the latter|the former|"
-    r"the same|likewise|otherwise)\b[ ,]",
+    r"the same|likewise|otherwise|conversely|similarly|instead|by contrast|in contrast|in turn|as a result|"
+    r"therefore|thus|hence|accordingly|consequently|nevertheless|nonetheless|even so)\b[ ,]",
     re.I,
 )
 MAX_WORDS = 60

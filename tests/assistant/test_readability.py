@@ -36,3 +36,9 @@ def test_document_and_article_numbers_are_references_not_shared_figures():
     a = "Article 26 of the Regulations requires customs to hand a case to the public security organs when a crime may have been committed [2]."
     b = "Under Article 26 of the Regulations, customs that discovers a suspected crime must transfer the case to the public security organs [3]."
     assert near_duplicate(a, b)
+
+
+def test_a_sentence_opening_with_a_contrast_or_consequence_leans_on_its_neighbour():
+    assert is_dangling("Conversely, an exporter that had received a rebate had to pay it back [1].")
+    assert is_dangling("As a result, the goods are released [2].")
+    assert not is_dangling("Customs releases the goods when the right holder withdraws its request [1].")
