@@ -11,7 +11,7 @@ from langchain_core.embeddings import Embeddings
 
 
 class CachedEmbeddings(Embeddings):
-    """Wraps an embedder with an SQLite cache keyed by SHA-256 of (model name, text).
+    """Wraps an embedder with an SQLite cache keyed by SHA-256 of (encoder, text).
 
     Unchanged text is never embedded twice across runs (benchmarks re-run on the same
     passages; ingest already skips unchanged chunks through the record manager).
@@ -20,13 +20,16 @@ class CachedEmbeddings(Embeddings):
     def __init__(self, inner: Embeddings, path: Path) -> None:
         self.inner = inner
         self.name = getattr(inner, "name", type(inner).__name__)
+        # Vectors are filed under the encoder that made them (an ONNX export shares the torch model's
+        # name for the index, never for cached vectors).
+        self._cache_name = getattr(inner, "cache_key", None) or self.name
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB)")
         self._lock = threading.Lock()
 
     def _key(self, text: str) -> str:
-        return hashlib.sha256(f"{self.name}\x00{text}".encode()).hexdigest()
+        return hashlib.sha256(f"{self._cache_name}\x00{text}".encode()).hexdigest()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         import numpy as np

@@ -88,6 +88,13 @@ class OnnxEmbeddings(Embeddings):
         self.name = name
         self.batch_size = batch_size
 
+    @property
+    def cache_key(self) -> str:
+        """What the embedding cache files vectors under: the shared ``name`` lets an index built by the
+        torch model be queried through ONNX, but cached vectors must not mix encoders (cosine 0.99 is
+        not equality: the card matcher's choices would depend on which process filled the cache)."""
+        return f"{self.name}|onnx:{self.folder.name}"
+
     def _encode(self, texts: Sequence[str]) -> list[list[float]]:
         import numpy as np
 

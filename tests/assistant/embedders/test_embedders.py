@@ -39,6 +39,25 @@ def test_cache_embeds_each_text_once(tmp_path):
     assert b[0] == pytest.approx(a[1]) and b[1] == pytest.approx(a[0])
 
 
+def test_encoders_sharing_a_name_never_share_cached_vectors(tmp_path):
+    """An ONNX export carries the torch model's name (one index serves both) but its own cache key."""
+
+    class Torchlike(HashingEmbeddings):
+        name = "bundled:model"
+
+    class OnnxLike(HashingEmbeddings):
+        name = "bundled:model"
+        cache_key = "bundled:model|onnx:fp32"
+
+        def embed_documents(self, texts):
+            return [[v + 1.0 for v in vec] for vec in super().embed_documents(texts)]
+
+    torch_vec = CachedEmbeddings(Torchlike(16), tmp_path / "c.sqlite").embed_documents(["one"])[0]
+    onnx_vec = CachedEmbeddings(OnnxLike(16), tmp_path / "c.sqlite").embed_documents(["one"])[0]
+    assert onnx_vec != pytest.approx(torch_vec)
+    assert CachedEmbeddings(Torchlike(16), tmp_path / "c.sqlite").embed_documents(["one"])[0] == pytest.approx(torch_vec)
+
+
 @pytest.mark.integration
 def test_bundled_minilm_loads_offline_and_ranks_sensibly(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
