@@ -615,14 +615,15 @@ class Assistant(Runnable):
                                              english=prep.query, intent=classify(prep.standalone).value)
         elif self.cards is not None and vec is not None and use_cards:
             ids = [h.chunk_id for h in hits]
-            match = None
-            if prep.standalone != prep.question and "? " in prep.standalone:
-                # A follow-up joined to the previous question ("…last? when can we renew it?"): its
-                # own words name what is asked now; the joined text still names the subject.
-                match = self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)
+            followup = prep.standalone != prep.question
+            # A follow-up's own words may name the card: first for one joined to the previous question
+            # ("…last? when can we renew it?": they name what is asked now), last for a swapped one.
+            joined = followup and "? " in prep.standalone
+            own = lambda: self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)  # noqa: E731
+            match = own() if joined else None
             match = match or self.cards.match(prep.standalone, vec, ids, declines=False)
-            if match is None and prep.standalone != prep.question:  # a follow-up: its own words may name the card
-                match = self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)
+            if match is None and followup and not joined:
+                match = own()
             core = self.cards.core(prep.standalone)
             if match is None and core != prep.standalone and len(core.split()) >= 3:
                 # Without its product and place names the question may reach its card, but only the
