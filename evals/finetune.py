@@ -169,7 +169,7 @@ def train(pairs: list[Pair], base: str, out: Path, epochs: int = 1, minutes: flo
 
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    model = load_sentence_transformer(base)
+    model = load_sentence_transformer(base, shared=False)  # trained in place: never the serving copy
     model.max_seq_length = min(model.max_seq_length or 256, 256)
     loss = losses.MultipleNegativesRankingLoss(model)
     params = [p for p in loss.parameters() if p.requires_grad]

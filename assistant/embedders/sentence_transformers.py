@@ -28,11 +28,16 @@ _MODELS: dict[tuple[str, str], object] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def load_sentence_transformer(ref: str, device: str = "cpu"):
-    """The SentenceTransformer for a name, path or ``bundled:...`` reference, loaded once per process."""
+def load_sentence_transformer(ref: str, device: str = "cpu", shared: bool = True):
+    """The SentenceTransformer for a name, path or ``bundled:...`` reference, loaded once per process.
+
+    ``shared=False`` loads a copy of its own: training changes a model's weights in place, and the
+    process's shared copy serves the index (a fine-tune in the same process once changed every
+    later answer).
+    """
     path = str(bundled_model_path()) if ref.startswith("bundled:") else ref
     with _MODELS_LOCK:
-        model = _MODELS.get((path, device))
+        model = _MODELS.get((path, device)) if shared else None
         if model is None:
             if Path(path).exists():
                 # A local folder needs no hub; make sure nothing tries to reach one.
@@ -41,7 +46,8 @@ def load_sentence_transformer(ref: str, device: str = "cpu"):
             from sentence_transformers import SentenceTransformer
 
             model = SentenceTransformer(path, device=device)
-            _MODELS[(path, device)] = model
+            if shared:
+                _MODELS[(path, device)] = model
     return model
 
 

@@ -84,8 +84,11 @@ def test_card_pairs_use_real_cards_and_passages():
 def test_training_a_few_steps_saves_a_loadable_changed_model(tmp_path):
     import numpy as np
 
+    from assistant.embedders.sentence_transformers import load_sentence_transformer
     from evals.finetune import train
 
+    serving = load_sentence_transformer("bundled:all-MiniLM-L6-v2")  # the process's shared copy
+    before = serving.encode(["rule 3"])
     pairs = [Pair(f"how long is rule {i} valid", f"Rule {i} stays valid for {i + 2} years.") for i in range(8)]
     out = train(pairs, "bundled:all-MiniLM-L6-v2", tmp_path / "m", epochs=2, minutes=2, batch_size=4, lr=1e-4,
                 log=lambda *a, **k: None)
@@ -98,3 +101,5 @@ def test_training_a_few_steps_saves_a_loadable_changed_model(tmp_path):
                                    .bundled_model_path()), device="cpu")
     a, b = tuned.encode(["rule 3"]), base.encode(["rule 3"])
     assert not np.allclose(a, b)
+    # Training never touches the copy that serves the index in the same process.
+    assert np.allclose(serving.encode(["rule 3"]), before) and np.allclose(before, b, atol=1e-5)
