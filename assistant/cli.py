@@ -109,6 +109,23 @@ def _ask(args) -> int:
     return status
 
 
+def wrap_cjk(text: str, columns: int, lead: str = "") -> str:
+    """Chinese (or mixed) text in lines of at most ``columns`` display columns after ``lead``."""
+    pieces = re.findall(r"[A-Za-z0-9][A-Za-z0-9.,:%/()\[\]'-]*|\s+|.", text)
+    lines, line, used = [], lead, len(lead)
+    for piece in pieces:
+        width = sum(2 if "\u3000" <= ch <= "\uffef" or "\u4e00" <= ch <= "\u9fff" else 1 for ch in piece)
+        if used + width > columns and line.strip():
+            lines.append(line.rstrip())
+            line, used = " " * len(lead), len(lead)
+            if piece.isspace():
+                continue
+        line += piece
+        used += width
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def render_text(ans) -> str:
     """An answer as plain text in its parts: short answer, key points, legal basis, what to do, notes."""
     from assistant.chain import suggestion_sentence
@@ -116,10 +133,12 @@ def render_text(ans) -> str:
 
     lang = Lang(ans.lang)
     def wrap(t: str, lead: str = "") -> str:
-        # A Chinese character is two columns wide: the width follows the text, not the answer's
-        # language (an English passage quoted in a Chinese answer keeps full-width lines).
-        width = 50 if re.search(r"[\u4e00-\u9fff]", t) else 100
-        return textwrap.fill(t, width, initial_indent=lead, subsequent_indent=" " * len(lead))
+        # The width follows the text, not the answer's language (an English passage quoted in a
+        # Chinese answer keeps full-width lines). Chinese has no spaces to break at: it breaks between
+        # characters (never inside an ASCII word), each character two columns wide.
+        if not re.search(r"[\u4e00-\u9fff]", t):
+            return textwrap.fill(t, 100, initial_indent=lead, subsequent_indent=" " * len(lead))
+        return wrap_cjk(t, 100, lead)
     out = [wrap(ans.short_answer or ans.body())]
     if ans.key_points:
         out.append(f"{text('key_points', lang)}:\n" + "\n".join(wrap(p, "  - ") for p in ans.key_points))

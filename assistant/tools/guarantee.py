@@ -112,7 +112,7 @@ TIER_LABELS = {
 
 MODE_LABELS = {
     GuaranteeMode.ON_APPLICATION: "Guarantee for detention on the right holder's application",
-    GuaranteeMode.EX_OFFICIO: "Guarantee for detention of goods found ex officio",
+    GuaranteeMode.EX_OFFICIO: "Guarantee for an ex officio detention",
     GuaranteeMode.GENERAL: "General (yearly) guarantee for recorded trademarks",
     GuaranteeMode.PATENT_COUNTER: "Counter-guarantee to release goods suspected of infringing a patent",
 }
@@ -166,7 +166,7 @@ def calculate_guarantee(inp: GuaranteeInput) -> GuaranteeResult:
         who, ceiling = "the right holder", False
         warnings.append(
             "A holder of recorded trademarks with an approved general guarantee posts no per-shipment "
-            "guarantee while it runs (mode general)."
+            "guarantee while it runs."
         )
     elif mode is GuaranteeMode.ON_APPLICATION:
         assert value is not None
