@@ -106,6 +106,16 @@ class Settings:
     expand_queries: bool = setting(True, "Add the corpus's terms for everyday phrases (fakes -> infringing) to the BM25 query.")
     min_relevance: float = setting(0.0, "Refuse when the best passage's relevance is below this (0 = calibrated default).")
     include_superseded: bool = setting(False, "Retrieve superseded instruments too (they are flagged in answers).")
+    reranker: str = setting(
+        "",
+        "Folder of a cross-encoder that re-ranks the fused top candidates (`python -m evals train-reranker`); "
+        "empty = off. Reads each (question, passage) pair: better order, a few hundred ms per search on 2 cores.",
+    )
+    rerank_depth: int = setting(20, "Fused candidates the reranker reads (with reranker).")
+    rerank_weight: float = setting(
+        0.8, "The cross-encoder's share of the re-ranked score; the rest is the fused score (chosen on ObliQA's training fold)."
+    )
+    rerank_max_length: int = setting(192, "Tokens of question plus passage the reranker reads.")
     # answering
     backend: Backend = setting(Backend.EXTRACTIVE, "Answer backend: extractive | openai | ollama | llamacpp.")
     llm_model: str = setting("", "Model name for LLM backends (e.g. gpt-4o-mini, llama3.1).")
@@ -126,6 +136,10 @@ class Settings:
             if issubclass(kind, StrEnum):
                 object.__setattr__(self, f.name, _enum(f, getattr(self, f.name)))
         embedder_kind(self.embedder)
+        if not 0.0 <= self.rerank_weight <= 1.0:
+            raise ValueError(f"{PREFIX}RERANK_WEIGHT={self.rerank_weight}: give a share between 0 and 1")
+        if self.rerank_depth < 2:
+            raise ValueError(f"{PREFIX}RERANK_DEPTH={self.rerank_depth}: the reranker needs at least 2 candidates")
         if self.state_url:
             check_state_url(self.state_url)
 

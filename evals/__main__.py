@@ -3,9 +3,11 @@
     python -m evals run [--dataset FILE] [--backend NAME] [--baseline FILE] [--floors]
     python -m evals retrieval --corpus CORPUS.jsonl --dataset DATASET.jsonl [--k 10] [--run-out RUN.jsonl]
     python -m evals obliqa --docs DIR --questions FILE [--k 10] [--run-out RUN.jsonl] [--limit N] [--fold valid --tune]
+                           [--reranker DIR [--rerank-weight W]]
     python -m evals finetune (--obliqa FILE --docs DIR | --cards | --pairs PAIRS.jsonl) --out DIR [--epochs N --minutes M]
+    python -m evals train-reranker --obliqa FILE --docs DIR --out DIR [--epochs N --minutes M --negatives N]
     python -m evals latency --docs DIR --questions FILE [--n 100]
-    python -m evals ingest-rate --docs DIR [--n 1000]
+    python -m evals ingest-rate --docs DIR [--n 1000] [--against EMBEDDER]
     python -m evals calibrate
     python -m evals growth --docs DIR --questions FILE [--sizes 1000,10000,100000] [--stores embedded,server]
 """
@@ -120,17 +122,79 @@ def cmd_obliqa(args) -> int:
             tuned, _ = folds.tune(lambda ov: run_arms(bench, retriever, train, args.k, {"t": ov})["t"]["metrics"], args.k)
             print(f"tuned on the training fold: {tuned}")
             arms["tuned"] = tuned
+        if args.reranker:
+            weight = args.rerank_weight if args.rerank_weight is not None else _tuned_rerank_weight(args.reranker)
+            arms["reranked"] = {**(tuned or {}), "reranker": str(args.reranker), "rerank_weight": weight}
+            print(f"reranked arm: {args.reranker}, cross-encoder share {weight} over the "
+                  f"{'tuned' if tuned else 'fused'} top {bench.rerank_depth}")
         results = run_arms(bench, retriever, reported, args.k, arms)
     if args.run_out:
+        best = "reranked" if args.reranker else "tuned" if tuned else "fused"
         with open(args.run_out, "w", encoding="utf-8") as fh:
-            for qid, ranked in results["tuned" if tuned else "fused"]["runs"].items():
+            for qid, ranked in results[best]["runs"].items():
                 fh.write(json.dumps({"id": qid, "ranked": ranked}) + "\n")
     _print_arms(results, args.k, f"total {time.perf_counter() - t:.1f} s (passages without text reported: {len(report.failed)})")
     if args.json_out:
         out = {a: r["metrics"] | {"seconds": r["seconds"]} for a, r in results.items()}
         out["settings"] = {"fold": args.fold, "embedder": settings.embedder, "bm25_pairs": settings.bm25_pairs,
-                           "fusion": settings.fusion.value, "tuned": tuned}
+                           "fusion": settings.fusion.value, "tuned": tuned, "reranked": arms.get("reranked")}
         Path(args.json_out).write_text(json.dumps(out, indent=2))
+    return 0
+
+
+def _tuned_rerank_weight(folder: Path) -> float:
+    """The blend `train-reranker` chose on its tuning slice (else the setting's default)."""
+    info = Path(folder) / "reranker.json"
+    try:
+        return float(json.loads(info.read_text())["rerank_weight"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return Settings.from_env().rerank_weight
+
+
+def cmd_train_reranker(args) -> int:
+    import tempfile
+
+    from evals import train_reranker as tr
+    from evals.benchmarks import folds
+    from evals.benchmarks.obliqa import load_passages, load_questions
+    from evals.benchmarks.retrieval import MemoReranker, prepare, record_texts, run_arms
+    from evals.finetune import FinetuneError
+
+    for p in (args.obliqa, args.docs):
+        if not Path(p).exists():
+            print(f"train-reranker: not found: {p}", file=sys.stderr)
+            return 2
+    questions = load_questions(Path(args.obliqa))
+    train, valid = folds.split(questions)
+    fit, tune = tr.tuning_slice(train)
+    print(f"train-reranker: {len(fit)} training questions, {len(tune)} for choosing the blend, "
+          f"{len(valid)} validation questions held out", flush=True)
+    settings = Settings.from_env()
+    with tempfile.TemporaryDirectory(prefix="cbec-rerank-") as tmp:
+        bench, retriever, _ = prepare(load_passages(Path(args.docs)), settings, Path(tmp))
+        runs = run_arms(bench, retriever, fit, args.depth, {"fused": {}})["fused"]["runs"]
+        texts = record_texts(retriever)
+        groups = tr.groups_from_runs(fit, runs, texts)
+        print(f"{len(groups)} groups (answer + the fused top {args.depth}'s other passages)", flush=True)
+        try:
+            out = tr.train(groups, Path(args.out), base=args.base, epochs=args.epochs, minutes=args.minutes,
+                           negatives=args.negatives, max_length=settings.rerank_max_length)
+        except FinetuneError as exc:
+            print(f"train-reranker: {exc}", file=sys.stderr)
+            return 2
+        # The blend is chosen on the tuning slice, which training never saw; each pair is read once.
+        ranked = retriever.with_settings(bench.replace(reranker=str(out)))
+        ranked = ranked.model_copy(update={"reranker": MemoReranker(ranked.reranker)})
+        tried = {}
+        for w in tr.WEIGHTS:
+            m = run_arms(bench.replace(reranker=str(out)), ranked, tune, 10, {"r": {"rerank_weight": w}})["r"]["metrics"]
+            tried[w] = m
+            print(f"  blend: cross-encoder {w:.1f}: recall@10 {m['recall@10']:.4f}  map@10 {m['map@10']:.4f}", flush=True)
+        best = max(tried, key=lambda w: folds.objective(tried[w]))
+    info = json.loads((out / "reranker.json").read_text())
+    info.update(rerank_weight=best, tuning_questions=len(tune), embedder=settings.embedder, depth=args.depth)
+    (out / "reranker.json").write_text(json.dumps(info, indent=2))
+    print(f"reranker saved: {out}\nuse it with CBEC_RERANKER={out} CBEC_RERANK_WEIGHT={best}")
     return 0
 
 
@@ -165,7 +229,7 @@ def cmd_ingest_rate(args) -> int:
     from evals.benchmarks.obliqa import load_passages
 
     records = [r for r in load_passages(Path(args.docs)) if r["text"].strip()][: args.n]
-    measure(records, Settings.from_env())
+    measure(records, Settings.from_env(), against=args.against)
     return 0
 
 
@@ -220,6 +284,17 @@ def main(argv: list[str] | None = None) -> int:
     ft.add_argument("--epochs", type=int, default=1)
     ft.add_argument("--minutes", type=float, default=20.0, help="stop training after this many minutes")
     ft.add_argument("--batch-size", type=int, default=32)
+    o.add_argument("--reranker", type=Path, help="also report a re-ranked arm with this cross-encoder folder")
+    o.add_argument("--rerank-weight", type=float, help="the cross-encoder's share (default: the one train-reranker chose)")
+    tr = sub.add_parser("train-reranker", help="train the cross-encoder reranker on ObliQA's training fold, on CPU")
+    tr.add_argument("--obliqa", required=True, type=Path, help="ObliQA questions (training fold used)")
+    tr.add_argument("--docs", required=True, type=Path, help="ObliQA StructuredRegulatoryDocuments")
+    tr.add_argument("--out", required=True, type=Path)
+    tr.add_argument("--base", default="bundled:all-MiniLM-L6-v2", help="model whose weights it starts from")
+    tr.add_argument("--epochs", type=int, default=1)
+    tr.add_argument("--minutes", type=float, default=30.0, help="stop training after this many minutes")
+    tr.add_argument("--negatives", type=int, default=5, help="wrong candidates per question and step")
+    tr.add_argument("--depth", type=int, default=30, help="fused candidates the negatives are drawn from")
     la = sub.add_parser("latency", help="warm latency on the ObliQA index")
     la.add_argument("--docs", required=True, type=Path)
     la.add_argument("--questions", required=True, type=Path)
@@ -227,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     ir = sub.add_parser("ingest-rate", help="ingest throughput vs raw encode rate")
     ir.add_argument("--docs", required=True, type=Path)
     ir.add_argument("--n", type=int, default=1000)
+    ir.add_argument("--against", default="", help="also measure this embedder's raw encode rate (e.g. the torch model)")
     sub.add_parser("calibrate", help="best-passage similarity of in-scope and off-topic questions, per language")
     gr = sub.add_parser("growth", help="ingest, start-up, retrieve latency, memory and disk as the ObliQA index grows")
     gr.add_argument("--docs", required=True, type=Path)
@@ -237,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("--n-queries", type=int, default=200)
     args = ap.parse_args(argv)
     return {"calibrate": cmd_calibrate, "run": cmd_run, "retrieval": cmd_retrieval, "obliqa": cmd_obliqa, "latency": cmd_latency,
-            "ingest-rate": cmd_ingest_rate, "finetune": cmd_finetune, "growth": cmd_growth}[args.cmd](args)
+            "ingest-rate": cmd_ingest_rate, "finetune": cmd_finetune, "train-reranker": cmd_train_reranker, "growth": cmd_growth}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -23,14 +23,17 @@ def build_retriever(
     ``embeddings`` defaults to the configured embedder; ``filters`` to the settings' default
     (superseded instruments left out unless ``include_superseded``). The retriever follows the
     shared upload records (`assistant.stores.workspaces`): uploads indexed through another serve
-    process are found here too. Raises `StoreError` when the store or the state database is down.
+    process are found here too. Raises `StoreError` when the store or the state database is down,
+    `RerankerError` when ``CBEC_RERANKER`` names no model folder.
     """
     from assistant.embedders import make_embedder
     from assistant.retrieval import bm25
     from assistant.retrieval.hybrid import take_in
+    from assistant.retrieval.rerank import make_reranker
     from assistant.stores.chroma import open_store
     from assistant.stores.workspaces import WorkspaceRecords
 
+    reranker = make_reranker(settings)  # a wrong folder is said before the store is opened
     store = open_store(settings, embeddings or make_embedder(settings), client=client)
     feed = WorkspaceRecords.for_settings(settings)
     version = feed.version()  # read first: whatever is announced while the index loads is taken in later
@@ -44,4 +47,5 @@ def build_retriever(
         filters=filters if filters is not None else Filters(include_superseded=settings.include_superseded),
         k=settings.top_k,
         feed=feed,
+        reranker=reranker,
     )

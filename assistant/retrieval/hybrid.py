@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -27,6 +28,7 @@ from assistant.retrieval.bm25 import Bm25Index, replace_sources
 from assistant.retrieval.dense import dense_search
 from assistant.retrieval.fusion import fuse
 from assistant.retrieval.query_expansion import expand
+from assistant.retrieval.rerank import Reranker, blend, make_reranker
 from assistant.retrieval.types import Filters, Hit, Ranked
 from assistant.schema import StoredChunk
 from assistant.stores.chroma import ChromaStore
@@ -87,12 +89,17 @@ class HybridRetriever(BaseRetriever):
     k: int = 6
     # The shared upload records; None: this process's own index is all there is (tests, benchmarks).
     feed: UploadFeed | None = None
+    # A cross-encoder re-ranking the fused top `rerank_depth` (`assistant.retrieval.rerank`); None: off.
+    reranker: Reranker | None = None
     _refresh_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _feed_down: bool = PrivateAttr(default=False)
 
     def with_settings(self, settings: Settings) -> HybridRetriever:
-        """The same store and index under other settings (weights, fusion): one arm per benchmark run."""
-        return self.model_copy(update={"settings": settings})
+        """The same store and index under other settings (weights, fusion, reranker): one arm per benchmark run."""
+        update: dict = {"settings": settings}
+        if settings.reranker != self.settings.reranker:
+            update["reranker"] = make_reranker(settings)
+        return self.model_copy(update=update)
 
     def refresh(self) -> bool:
         """Take in uploads other serve processes indexed or removed since this index was built.
@@ -155,9 +162,30 @@ class HybridRetriever(BaseRetriever):
         for query, (d_ranked, found) in zip(queries, dense, strict=True):
             b_query = f"{query} {expand(query)}" if s.expand_queries else query
             b_ranked = self.bm25(b_query, n, filters, index) if s.bm25_weight else Ranked()
-            fused = fuse([(d_ranked, s.dense_weight), (b_ranked, s.bm25_weight)], s.fusion, s.rrf_k)[:k]
-            out.append(self._hits(fused, d_ranked, b_ranked, found, index))
+            fused = fuse([(d_ranked, s.dense_weight), (b_ranked, s.bm25_weight)], s.fusion, s.rrf_k)
+            if self.reranker is None:
+                out.append(self._hits(fused[:k], d_ranked, b_ranked, found, index))
+            else:
+                hits = self._hits(fused[: max(k, s.rerank_depth)], d_ranked, b_ranked, found, index)
+                out.append(self._rerank(query, hits)[:k])
         return out
+
+    def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """The top `rerank_depth` hits in the order of the blended cross-encoder and fused scores.
+
+        The head's scores are shifted to sit above the un-reranked tail, so scores still fall with rank.
+        """
+        depth = self.settings.rerank_depth
+        head, tail = hits[:depth], hits[depth:]
+        if len(head) < 2:
+            return hits
+        cross = self.reranker.scores(query, [h.text for h in head])
+        mixed = blend([h.score for h in head], cross, self.settings.rerank_weight)
+        floor = tail[0].score if tail else 0.0
+        shift = floor - min(mixed) if tail else 0.0
+        head = [replace(h, score=m + shift, rerank_score=c) for h, m, c in zip(head, mixed, cross, strict=True)]
+        head.sort(key=lambda h: (-h.score, h.chunk_id))
+        return head + tail
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         return self.search_many([query], k, filters)[0]

@@ -149,6 +149,7 @@ class Hit:
     dense_rank: int | None = None
     bm25_score: float | None = None
     bm25_rank: int | None = None
+    rerank_score: float | None = None  # the cross-encoder's, when re-ranking is on
 
     @property
     def passage(self) -> str:

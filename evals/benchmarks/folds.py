@@ -13,17 +13,20 @@ from collections.abc import Sequence
 VALID_SHARE = 0.3
 
 
-def in_validation(question_id: str, share: float = VALID_SHARE) -> bool:
-    """Whether a question belongs to the validation fold (stable: a hash of its id)."""
-    h = int.from_bytes(hashlib.sha256(str(question_id).encode()).digest()[:8], "big")
+def in_validation(question_id: str, share: float = VALID_SHARE, salt: str = "") -> bool:
+    """Whether a question belongs to the validation fold (stable: a hash of its id).
+
+    A ``salt`` gives an independent split, e.g. a tuning slice carved out of the training fold.
+    """
+    h = int.from_bytes(hashlib.sha256((salt + str(question_id)).encode()).digest()[:8], "big")
     return (h % 10_000) < share * 10_000
 
 
-def split(questions: Sequence[dict], share: float = VALID_SHARE) -> tuple[list[dict], list[dict]]:
+def split(questions: Sequence[dict], share: float = VALID_SHARE, salt: str = "") -> tuple[list[dict], list[dict]]:
     """(training fold, validation fold) of questions carrying an ``id``."""
     train, valid = [], []
     for q in questions:
-        (valid if in_validation(q["id"], share) else train).append(q)
+        (valid if in_validation(q["id"], share, salt) else train).append(q)
     return train, valid
 
 

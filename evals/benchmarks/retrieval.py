@@ -65,7 +65,8 @@ def prepare(records: list[dict], settings: Settings, workdir: Path, log=print):
         for r in records:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     cache = CachedEmbeddings(make_embedder(settings), settings.data_dir / "cache" / "embeddings.sqlite")
-    bench = settings.replace(data_dir=workdir / "data", collection="bench", max_file_mb=1e4)
+    # Arms choose their own reranker (`run_arms` overrides): the base retriever re-ranks nothing.
+    bench = settings.replace(data_dir=workdir / "data", collection="bench", max_file_mb=1e4, reranker="")
     _bring_onnx_export(settings, bench)
     t = time.perf_counter()
     report = run_ingest(bench, corpus=corpus, embeddings=cache, progress=False)
@@ -116,3 +117,28 @@ def benchmark(records, questions, settings: Settings, k=10, run_out: Path | None
                 for qid, ranked in results["fused"]["runs"].items():
                     fh.write(json.dumps({"id": qid, "ranked": ranked}) + "\n")
         return report, results
+
+
+def record_texts(retriever: HybridRetriever) -> dict[str, str]:
+    """Each record's text as the index holds it (its first chunk: heading path, then passage)."""
+    index = retriever.bm25_index
+    out: dict[str, str] = {}
+    for row in range(len(index.ids)):
+        chunk = index.chunk(row)
+        out.setdefault(record_id(chunk.chunk_id), chunk.text)
+    return out
+
+
+class MemoReranker:
+    """A reranker that remembers its scores: blends tried one after another read each pair once."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._seen: dict[tuple[str, str], float] = {}
+
+    def scores(self, query: str, passages) -> list[float]:
+        todo = [p for p in dict.fromkeys(passages) if (query, p) not in self._seen]
+        for p, s in zip(todo, self.inner.scores(query, todo), strict=True):
+            self._seen[(query, p)] = s
+        return [self._seen[(query, p)] for p in passages]
