@@ -52,6 +52,19 @@ YES_NO_QUESTION = re.compile(
     r"^\s*(and |so |but |ok(ay)? |hi,? )?(can|could|may|might|is|are|am|do|does|did|will|would|should|must|has|have|shall)\b",
     re.I,
 )
+# The same in Chinese: a closing 吗/么, or an "A not A" pair (能不能, 是否…).
+YES_NO_QUESTION_ZH = re.compile(r"(?:吗|(?<![怎什那这多])么|嘛)[？?。！!\s]*$|是否|(能|会|可|是|要|需|有|用|得)[不没]\1|可不可以|需不需要|有没有")
+# A card's bare yes/no opening: "Yes.", "No,", "会。", "不可以。"
+YES_NO_OPENER = re.compile(
+    r"^(?:(?:Yes|No)\b[,.:;]?\s*|(?:会|不会|可以|不可以|能|不能|是的|是|不是|需要|不需要|要|不用|有|没有|否|对)[。，；])"
+)
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """Whether a question (English or Chinese) is answered by yes or no."""
+    return bool(YES_NO_QUESTION.match(question) or YES_NO_QUESTION_ZH.search(question))
+
+
 CITATION_FIELDS = ("marker", "id", "title", "instrument", "article", "source_url", "date", "text", "score")
 LEGAL_BASIS_FIELDS = (
     "marker", "title", "title_zh", "official_ref", "instrument", "article", "date", "status", "source_quality", "source_url"
@@ -302,8 +315,8 @@ class Assistant(Runnable):
 
         chinese = lang is Lang.ZH and bool(card.short_answer_zh)
         answer = card.short_answer_zh if chinese else card.short_answer
-        if question and not chinese and not YES_NO_QUESTION.match(question):
-            answer = re.sub(r"^(Yes|No)\b[,.:;]?\s*", "", answer)
+        if question and not asks_yes_or_no(question):
+            answer = YES_NO_OPENER.sub("", answer)
             answer = answer[:1].upper() + answer[1:]
         short = marked(answer, card.legal_basis)
         if question and classify(question) is Intent.LEGAL_BASIS:

@@ -45,6 +45,8 @@ RULES: list[tuple[Intent, re.Pattern]] = [
         r"^\s*(can|may|could|am i allowed|are we allowed|is it (ok|okay|allowed|legal|possible|permitted)|"
         r"do i (need|have) to|must i|should i|is there any way|are .{1,30} allowed|is .{1,30} allowed|"
         r"do (i|we) need)\b|\b(allowed to|permitted to|legal to|is it ok)\b|能不能|可不可以|可以吗|能吗|行吗|允许|需要.*吗", re.I)),
+    # "What happens if the holder does not pay the guarantee": a consequence, not the guarantee's amount.
+    (Intent.PROCEDURE, re.compile(r"\bwhat happens (if|when|after)\b|会怎样|会怎么样|会如何|怎么样了", re.I)),
     (Intent.AMOUNT, re.compile(
         r"\b(how much|how many|limits?|amount|rates?|tax(es)?|duty|cost|fees?|value|max(imum)?|cap|threshold|"
         r"percent(age)?|quota|allowance|guarantee)\b|多少|限值|额度|税率|金额|担保", re.I)),

@@ -195,3 +195,19 @@ def test_an_article_split_over_passages_is_one_legal_basis_line():
     a = Answer("q", "a", False, [c(1, "bench", "Article 13"), c(2, "bench", "Article 13"), c(3, "bench", "Article 12"),
                                  c(4, "other", "Article 13")], "extractive", {})
     assert [x.marker for x in a.legal_basis] == [1, 3, 4]
+
+
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("Can I ship branded phone cases under 9610?", True),
+    ("what happens after detention", False),
+    ("侵权货物海关会没收吗？", True),
+    ("1210的商品能不能退货", True),
+    ("是否需要备案", True),
+    ("海关认定侵权以后货物怎么处理", False),
+    ("为什么", False),
+    ("担保要交多少", False),
+])
+def test_yes_no_questions_in_both_languages(question, yes_no):
+    from assistant.chain import asks_yes_or_no
+
+    assert asks_yes_or_no(question) is yes_no

@@ -100,3 +100,22 @@ def test_a_fine_question_gets_the_fine_first(real_assistant):
 ])
 def test_dropping_product_names_only_confirms_the_closest_card(real_assistant, question, card):
     assert real_assistant.invoke(question).card_id == card
+
+
+@pytest.mark.parametrize(("question", "opens_with_yes"), [
+    ("海关认定侵权以后货物怎么处理", False),  # "how": a bare 会。 would answer another question
+    ("侵权货物海关会没收吗", True),
+    ("what happens to goods customs finds infringing", False),
+    ("will customs confiscate infringing goods", True),
+])
+def test_a_cards_yes_opens_only_an_answer_to_a_yes_no_question(real_assistant, question, opens_with_yes):
+    a = real_assistant.invoke(question)
+    assert a.card_id == "ipr-confiscation", a.card_id
+    assert a.short_answer.startswith(("会。", "Yes.")) is opens_with_yes, a.short_answer
+
+
+@pytest.mark.parametrize("question", ["品牌方不交担保会怎样", "权利人不提供担保会怎么样"])
+def test_a_holder_that_does_not_pay_the_guarantee_gets_the_release_rule_in_chinese(real_assistant, question):
+    a = real_assistant.invoke(question)
+    assert a.card_id == "ipr-no-reply-from-right-holder" and a.lang == "zh", (a.card_id, a.short_answer)
+    assert "不得扣留" in a.short_answer

@@ -16,6 +16,9 @@ from assistant.answering.intent import Intent, asked_intent, classify
     ("Which article lets customs detain goods?", Intent.LEGAL_BASIS),
     ("哪个文件规定跨境零售进口的东西不能二次销售", Intent.LEGAL_BASIS),
     ("9610和1210有什么区别", Intent.COMPARISON),
+    ("What happens if the brand owner does not pay the guarantee?", Intent.PROCEDURE),  # a consequence, not an amount
+    ("品牌方不交担保会怎样", Intent.PROCEDURE),
+    ("What guarantee must I lodge for goods worth RMB 50,000?", Intent.AMOUNT),
 ])
 def test_rules_recognise_the_kind_of_answer_asked_for(question, intent):
     assert classify(question) is intent
