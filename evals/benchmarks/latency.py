@@ -20,6 +20,7 @@ def measure(records: list[dict], questions: list[str], settings: Settings) -> di
 
     with tempfile.TemporaryDirectory(prefix="cbec-latency-") as tmp:
         bench, _, rep = prepare(records, settings, Path(tmp))
+        bench = bench.replace(reranker=settings.reranker)  # measured with the reranker when one is set
         # A plain (uncached) embedder for queries, as in the product.
         retriever = build_retriever(bench, embeddings=make_embedder(bench), filters=Filters(include_superseded=True))
         assistant = Assistant(bench, retriever, ExtractiveAnswerer(bench.answer_sentences))
@@ -39,7 +40,8 @@ def measure(records: list[dict], questions: list[str], settings: Settings) -> di
             "answer_p50": M.percentile(ans, 50), "answer_p95": M.percentile(ans, 95),
             "ask_p50": M.percentile(tot, 50), "ask_p95": M.percentile(tot, 95),
         }
-        print(f"index: {rep.chunks} chunks; {len(questions)} questions")
+        print(f"index: {rep.chunks} chunks; {len(questions)} questions"
+              + (f"; re-ranking the top {bench.rerank_depth} with {bench.reranker}" if bench.reranker else ""))
         print(f"retrieve       p50 {out['retrieve_p50']:7.1f} ms   p95 {out['retrieve_p95']:7.1f} ms")
         print(f"answer step    p50 {out['answer_p50']:7.1f} ms   p95 {out['answer_p95']:7.1f} ms")
         print(f"ask (total)    p50 {out['ask_p50']:7.1f} ms   p95 {out['ask_p95']:7.1f} ms")
