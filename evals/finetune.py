@@ -159,6 +159,20 @@ def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]
     return [b for b in out if len(b) > 1]
 
 
+def log_step(log, epoch: int, step: int, total: int, loss: float, start: float, every: int = 10) -> None:
+    """A training loop's progress line, every ``every`` steps and at the last (both trainers use it)."""
+    if step % every == 0 or step == total:
+        log(f"epoch {epoch} step {step}/{total} loss {loss:.4f} ({time.perf_counter() - start:.0f} s)", flush=True)
+
+
+def budget_spent(log, start: float, minutes: float, step: int, total: int) -> bool:
+    """Whether the time budget is used up; says so (once, when it is) with the steps done."""
+    if time.perf_counter() - start <= minutes * 60:
+        return False
+    log(f"time budget of {minutes} min reached after {step} of {total} steps")
+    return True
+
+
 def train(pairs: list[Pair], base: str, out: Path, epochs: int = 1, minutes: float = 20.0,
           batch_size: int = 32, lr: float = 2e-5, seed: int = 13, log=print) -> Path:
     """Train ``base`` on ``pairs`` until ``epochs`` or ``minutes`` run out; save to ``out``."""
@@ -184,7 +198,7 @@ def train(pairs: list[Pair], base: str, out: Path, epochs: int = 1, minutes: flo
     start, step, stopped = time.perf_counter(), 0, False
     for epoch, epoch_batches in enumerate(plan, 1):
         for batch in epoch_batches:
-            if time.perf_counter() - start > minutes * 60:
+            if budget_spent(log, start, minutes, step, total):
                 stopped = True
                 break
             columns = [[p.query for p in batch], [p.positive for p in batch]]
@@ -198,11 +212,8 @@ def train(pairs: list[Pair], base: str, out: Path, epochs: int = 1, minutes: flo
             sched.step()
             opt.zero_grad()
             step += 1
-            if step % 10 == 0 or step == total:
-                log(f"epoch {epoch} step {step}/{total} loss {value.item():.4f} "
-                    f"({time.perf_counter() - start:.0f} s)", flush=True)
+            log_step(log, epoch, step, total, value.item(), start)
         if stopped:
-            log(f"time budget of {minutes} min reached after {step} of {total} steps")
             break
     model.eval()
     out.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from evals.finetune import FinetuneError
+from evals.finetune import FinetuneError, budget_spent, log_step
 
 TUNE_SHARE = 0.15
 TUNE_SALT = "rerank-tune"
@@ -87,7 +87,7 @@ def train(groups: list[Group], out: Path, base: str = "bundled:all-MiniLM-L6-v2"
         order = groups[:]
         rng.shuffle(order)
         for i in range(0, len(order), groups_per_step):
-            if time.perf_counter() - start > minutes * 60:
+            if budget_spent(log, start, minutes, step, total):
                 stopped = True
                 break
             queries, passages, sizes = [], [], []
@@ -111,11 +111,8 @@ def train(groups: list[Group], out: Path, base: str = "bundled:all-MiniLM-L6-v2"
             opt.zero_grad()
             step += 1
             recent = (recent + [loss.item()])[-20:]
-            if step % 20 == 0 or step == total:
-                log(f"epoch {epoch} step {step}/{total} loss {sum(recent) / len(recent):.4f} "
-                    f"({time.perf_counter() - start:.0f} s)", flush=True)
+            log_step(log, epoch, step, total, sum(recent) / len(recent), start, every=20)
         if stopped:
-            log(f"time budget of {minutes} min reached after {step} of {total} steps")
             break
     model.eval()
     out.mkdir(parents=True, exist_ok=True)
