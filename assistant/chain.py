@@ -46,7 +46,8 @@ from assistant.text import MARKER, split_sentences
 DISCLAIMER = text("disclaimer", Lang.EN)
 REFUSAL = text("refusal", Lang.EN)
 # Which result lines answer a calculation's question (the rest become points).
-LEAD_LINES = {"tax": ("Tax payable", "Route"), "guarantee": ("Amount",), "deadline": ("3 working days",)}
+# A guarantee's lead says who posts it: a seller asking "what must I lodge" learns it is the right holder.
+LEAD_LINES = {"tax": ("Tax payable", "Route"), "guarantee": ("Amount", "At most", "Posted by"), "deadline": ("3 working days",)}
 # A question answered by yes or no opens with an auxiliary ("can I…", "is it…", "do I need…").
 YES_NO_QUESTION = re.compile(
     r"^\s*(and |so |but |ok(ay)? |hi,? )?(can|could|may|might|is|are|am|do|does|did|will|would|should|must|has|have|shall)\b",

@@ -174,6 +174,12 @@ ROUTES_ZH = {
     "cbec_single_item_full_rate": "单件不可分割商品超过5000元，仍可按跨境电商零售进口，但按货物税率全额征税",
     "general_trade": "超出限值，应按一般贸易进口",
 }
+# Who posts a guarantee (the calculator's `who_posts`), in Chinese.
+WHO_POSTS_ZH = {
+    "the right holder": "权利人",
+    "the consignee or consignor": "收发货人",
+    "the right holder (recorded trademarks only)": "权利人（仅限已备案商标）",
+}
 
 
 def chinese_lead(tool: str, result) -> str:
@@ -184,8 +190,11 @@ def chinese_lead(tool: str, result) -> str:
         duty = "" if result.tax_complete else "（未含关税：未提供关税税率）"
         return f"应缴税款约{rmb(result.tax_payable)}{duty}；{ROUTES_ZH.get(str(result.route.value), '')}。"
     if tool == "guarantee":
-        return f"担保金额为{rmb(result.amount)}（货值{rmb(result.goods_value)}）。" if result.goods_value is not None \
-            else f"担保金额为{rmb(result.amount)}。"
+        # Who posts it comes first: a seller asking "what guarantee must I lodge" learns it is not theirs to post.
+        who = WHO_POSTS_ZH.get(result.who_posts, "")
+        amount = f"{'最高为' if result.is_ceiling else '金额为'}{rmb(result.amount)}"
+        value = f"（货值{rmb(result.goods_value)}）" if result.goods_value is not None else ""
+        return f"由{who}提供担保，{amount}{value}。" if who else f"担保{amount}{value}。"
     if tool == "deadline" and result.deadlines:
         first = result.deadlines[0]
         return f"权利人须在{first.due.isoformat()}前答复（自送达次日起算{first.working_days}个工作日，已扣除周末和法定节假日）。"

@@ -119,3 +119,15 @@ def test_a_holder_that_does_not_pay_the_guarantee_gets_the_release_rule_in_chine
     a = real_assistant.invoke(question)
     assert a.card_id == "ipr-no-reply-from-right-holder" and a.lang == "zh", (a.card_id, a.short_answer)
     assert "不得扣留" in a.short_answer
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("What guarantee must I lodge if customs detains goods worth RMB 50,000 on its own initiative?",
+     "Amount: RMB 25,000.00"),
+    ("how much guarantee for a detention on application, goods worth RMB 80,000", "At most: RMB 80,000.00"),
+    ("海关依职权扣留货值5万元的货物，要交多少担保？", "由权利人提供担保，金额为RMB 25,000.00"),
+])
+def test_a_guarantee_answer_says_who_posts_it_in_its_first_sentence(real_assistant, question, lead):
+    a = real_assistant.invoke(question)
+    assert a.backend == "calculator" and a.short_answer.startswith(lead), a.short_answer
+    assert "权利人" in a.short_answer or "Posted by: the right holder" in a.short_answer
