@@ -22,7 +22,7 @@ ZH_STOP = frozenset(
     "的 了 吗 呢 吧 啊 呀 我 我们 你 你们 他 她 它 是 有 在 和 与 或 就 都 也 还 要 会 能 可以 可不可以 能不能 "
     "怎么 怎么办 怎样 如何 什么 哪些 哪个 多少 几 为什么 吗？ 请问 一下 这个 那个 这 那 个 把 被 给 对 到 从 "
     "如果 但是 然后 现在 已经 一个 一些 没有 不 没 啥 咋 嘛 哦 呗 该 应该 需要 需不需要 "
-    "是不是 有没有 走 一般 大概 到底 还是 或者 这样 那样 这种 那种 怎么样 会怎样 会怎么样".split()
+    "是不是 有没有 走 去 说 自己 一般 大概 到底 还是 或者 这样 那样 这种 那种 怎么样 会怎样 会怎么样".split()
 )
 _ASCII = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-']*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -114,7 +114,9 @@ class Lexicon:
         """Words of a Chinese (or mixed) text: Chinese words, codes and English words; no punctuation."""
         out: list[str] = []
         prev = ""
-        for tok in self.tokenizer.lcut(text):
+        # No HMM guessing of unknown words: it glues a topic character to its neighbour (货是, 要罚,
+        # 货会), which then matches nothing; without it they stay single characters.
+        for tok in self.tokenizer.lcut(text, HMM=False):
             tok = tok.strip()
             # A number is one word: "25000元" must not read as "2" + the lexicon's "5000元".
             if tok and tok[0].isdigit() and prev[-1:].isdigit() and out and out[-1] == prev:
@@ -126,8 +128,14 @@ class Lexicon:
         return out
 
     def content_tokens(self, text: str) -> list[str]:
-        """The words that carry the topic (no function or question words)."""
-        return [t for t in self.segment(text) if t not in ZH_STOP]
+        """The words that carry the topic (no function or question words).
+
+        A single Chinese character the lexicon does not know (又, 新, 跟, 内) is grammar, not topic:
+        the segmenter only leaves such characters alone when no dictionary word covers them, and
+        the topic's single characters (扣, 货, 税) are lexicon entries.
+        """
+        return [t for t in self.segment(text)
+                if t not in ZH_STOP and (len(t) > 1 or t in self.by_zh or not _CJK.search(t))]
 
     def translate(self, text: str) -> Translation:
         """The corpus's English words for a Chinese question (ASCII words and codes kept as they are)."""

@@ -162,7 +162,13 @@ NEAR_VERBATIM = 0.88
 ASKS_FOR_STEPS = re.compile(r"\bwhat (should|do|can|must) (i|we) do\b|\bwhat (now|next)\b|\bhow (do|should) (i|we) (respond|react|handle)", re.I)
 STEPS_BONUS = 0.3
 INTENT_BONUS = 0.1
-COMPATIBLE = {"amount": "penalty"}  # a fine is an amount: penalty and amount cards answer the same questions  # a variant this close is the question, typos and all
+# The Chinese counterpart of the English variant similarity: character-pair overlap (Dice) with the
+# card's closest Chinese variant. Topic words alone tie the cards about one situation (扣, 货, 海关
+# are on a dozen detention cards); the rest of the wording (我的货, 怎么办: a seller's goods, asking
+# for steps) is what tells the seller's card from the right holder's.
+ZH_VARIANT_WEIGHT = 1.0
+ZH_NEAR_VERBATIM = 0.9  # a variant this close is the question, typos and all
+COMPATIBLE = {"amount": "penalty"}  # a fine is an amount: penalty and amount cards answer the same questions
 
 
 @dataclass
@@ -186,6 +192,7 @@ class CardIndex:
     vocabulary: frozenset[str] = frozenset()  # words at least three cards use: the domain's words
     corpus_words: frozenset[str] = frozenset()  # words of the indexed passages
     _zh: tuple | None = None  # Chinese variant words per card and their weights, built on first use
+    _zh_pairs: list[list[frozenset[str]]] = field(default_factory=list)  # each Chinese variant's character pairs
 
     @property
     def card_dirs(self) -> list[frozenset[str]]:
@@ -329,6 +336,7 @@ class CardIndex:
 
         if self._zh is None:
             per_card = [frozenset(concepts(" ".join(c.questions_zh))) for c in self.cards]
+            self._zh_pairs = [[char_pairs(v) for v in c.questions_zh] for c in self.cards]
             df: dict[str, int] = {}
             for ts in per_card:
                 for t in ts:
@@ -347,19 +355,22 @@ class CardIndex:
         ranks = {cid: r for r, cid in enumerate(retrieved)}
         dense = {ci: sim for sim, ci, _ in self.ranked(qvec)} if qvec is not None else {}
         scored = []
+        asked_pairs = char_pairs(question)
         for i, card in enumerate(self.cards):
             if card.declines:
                 continue
+            wording = max((dice(asked_pairs, v) for v in self._zh_pairs[i]), default=0.0)
             coverage = sum(idf.get(t, 0.0) for t in q if t in per_card[i]) / total
             evidence = sum(1.0 / (1 + ranks[c]) for c in card.cited_ids() if c in ranks)
             # The translation's words against the card's English text, and the kind of answer asked
             # for ("怎么办" wants steps), separate cards that share the Chinese words.
             english_cover = self.coverage(english, i) if english else 0.0
             same_intent = 0.1 if intent and card.intent == intent else 0.0
-            combined = 1.5 * coverage + 0.3 * min(evidence, 1.0) + 0.3 * dense.get(i, 0.0) + 0.3 * english_cover + same_intent
-            scored.append((combined, coverage, evidence, i))
+            combined = (1.5 * coverage + 0.3 * min(evidence, 1.0) + 0.3 * dense.get(i, 0.0) + 0.3 * english_cover
+                        + same_intent + ZH_VARIANT_WEIGHT * wording)
+            scored.append((combined, coverage, evidence, wording, i))
         scored.sort(reverse=True)
-        (combined, coverage, evidence, ci), second = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
+        (combined, coverage, evidence, wording, ci), second = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
         margin = combined - second
         # Every topic word on the card and retrieval agreeing: near-ties are cards on the same
         # situation (release grounds, what to do when detained), and either serves better than
@@ -369,6 +380,7 @@ class CardIndex:
             or (coverage >= 0.6 and margin >= 0.03 and (evidence > 0 or coverage >= 0.8))
             or (coverage >= 0.9 and evidence > 0)
             or (coverage >= 0.6 and margin >= 0.2)  # far ahead of every other card on the question's words
+            or (wording >= ZH_NEAR_VERBATIM and margin > 0)  # one of the card's own questions, near word for word
         )
         return CardMatch(self.cards[ci], coverage, "") if confident else None
 
@@ -391,6 +403,17 @@ class CardIndex:
 
 
 _DIRECTION = re.compile(r"\b(import|export)(?:s|ed|ing|er|ers)?\b", re.I)
+
+
+def char_pairs(text: str) -> frozenset[str]:
+    """Adjacent character pairs of a Chinese question, punctuation and spaces dropped."""
+    chars = [ch for ch in text if ch.isalnum()]
+    return frozenset(a + b for a, b in zip(chars, chars[1:]))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice overlap of two pair sets: 1.0 for the same wording, 0.0 for nothing shared."""
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
 def directions(text: str) -> frozenset[str]:

@@ -131,3 +131,20 @@ def test_a_guarantee_answer_says_who_posts_it_in_its_first_sentence(real_assista
     a = real_assistant.invoke(question)
     assert a.backend == "calculator" and a.short_answer.startswith(lead), a.short_answer
     assert "权利人" in a.short_answer or "Posted by: the right holder" in a.short_answer
+
+
+@pytest.mark.parametrize("question", ["海关扣了我的货怎么办？", "我的货被海关扣了怎么办"])
+def test_a_chinese_seller_whose_goods_are_held_gets_the_sellers_steps_not_the_right_holders(real_assistant, question):
+    """The first thing a seller asks: the seller's card (evidence, authorisation, release limits),
+    not the right holder's application for detention, which shares every topic word."""
+    a = real_assistant.invoke(question)
+    assert a.lang == "zh" and a.card_id == "ipr-seller-goods-detained", (a.card_id, a.short_answer)
+    assert len(a.what_to_do) >= 2 and "授权" in a.answer
+
+
+def test_a_chinese_fine_question_in_a_sellers_words_gets_the_fine(real_assistant):
+    """品牌方说我的货是假的，海关要罚多少钱: 罚 and 假的 are read as fine and counterfeit, not guessed
+    into 要罚 and 货是 (which had sent it to the recordation fee)."""
+    a = real_assistant.invoke("品牌方说我的货是假的，海关要罚多少钱")
+    assert a.lang == "zh" and a.card_id == "ipr-fine-for-infringing-goods", (a.card_id, a.short_answer)
+    assert "30%" in a.short_answer

@@ -58,3 +58,14 @@ def test_a_number_is_never_read_as_the_tail_of_a_longer_number():
     assert "5000元" in [zh for zh, _ in lex.translate("单次限值5000元吗").matches]
     for q, wrong in (("我买了25000元的东西", "5000元"), ("货值15万元会怎样", "5万元")):
         assert wrong not in [zh for zh, _ in lex.translate(q).matches], q
+
+
+def test_no_guessed_words_glue_a_topic_character_to_grammar():
+    """Without HMM guessing, 货 and 罚 stay themselves in 我的货是假的…要罚多少 (the guesser made 货是
+    and 要罚, which match nothing), and a lone grammar character (又, 跟) is not a topic word."""
+    lex = Lexicon([Entry("货", "goods", "colloquial"), Entry("罚", "fine", "colloquial"),
+                   Entry("假的", "counterfeit fake", "colloquial"), Entry("海关", "customs", "party")])
+    words = lex.content_tokens("品牌方说我的货是假的，海关要罚多少钱")
+    assert {"货", "罚", "假的", "海关"} <= set(words), words
+    assert not any(len(w) == 1 and w not in ("货", "罚") for w in words), words
+    assert "跟" not in lex.content_tokens("海关有没有权查我们公司的合同跟账本")

@@ -142,3 +142,43 @@ def test_a_chinese_question_far_ahead_on_one_cards_words_needs_no_retrieval_agre
     assert m and m.card.id == "export-returns"
     # Words shared by both cards alone (a tie) still need more than that.
     assert index.match_chinese("退货", lex, retrieved=["other:x:0"]) is None
+
+
+DETENTION_CARDS = """
+cards:
+  - id: seller-detained
+    topic: investigation
+    intent: procedure
+    reviewed: 2026-11-25
+    questions: ["customs detained my goods, what should i do"]
+    questions_zh: ["海关扣了我的货怎么办", "货被海关扣了，卖家能做什么"]
+    short_answer: "Answer customs with evidence of authorisation."
+    what_to_do: ["Give customs the authorisation letter."]
+    legal_basis: [regs:art-24:0]
+  - id: holder-applies
+    topic: application_protection
+    intent: procedure
+    reviewed: 2026-11-25
+    questions: ["how can a brand owner ask customs to detain goods"]
+    questions_zh: ["怎么申请海关扣留侵权货物", "没有备案能不能申请海关扣货"]
+    short_answer: "The right holder files a written request and posts a guarantee."
+    what_to_do: ["File the request."]
+    legal_basis: [regs:art-14:0]
+"""
+
+
+def test_a_chinese_question_worded_like_one_cards_own_goes_to_that_card(tmp_path):
+    """Both cards carry the topic words (海关, 扣, 货) and retrieval found both; the rest of the
+    wording (我的货 … 怎么办: the seller's own goods) decides, and a rewording still finds it."""
+    from assistant.lexicon import Entry, Lexicon
+
+    (tmp_path / "a.yaml").write_text(DETENTION_CARDS, encoding="utf-8")
+    lex = Lexicon([Entry("海关", "customs", "party"), Entry("扣", "detain detention", "colloquial"),
+                   Entry("货", "goods", "colloquial"), Entry("申请", "apply application", "action")])
+    index = CardIndex.build(load_cards(tmp_path), HashingEmbeddings(64))
+    both = ["regs:art-14:0", "regs:art-24:0"]
+    for q in ("海关扣了我的货怎么办？", "我的货被海关扣了怎么办"):
+        m = index.match_chinese(q, lex, retrieved=both)
+        assert m and m.card.id == "seller-detained", q
+    m = index.match_chinese("我想申请海关扣留别人的侵权货物", lex, retrieved=both)
+    assert m is None or m.card.id == "holder-applies"
