@@ -123,10 +123,12 @@ def cmd_obliqa(args) -> int:
             print(f"tuned on the training fold: {tuned}")
             arms["tuned"] = tuned
         if args.reranker:
-            weight = args.rerank_weight if args.rerank_weight is not None else _tuned_rerank_weight(args.reranker)
-            arms["reranked"] = {**(tuned or {}), "reranker": str(args.reranker), "rerank_weight": weight}
-            print(f"reranked arm: {args.reranker}, cross-encoder share {weight} over the "
-                  f"{'tuned' if tuned else 'fused'} top {bench.rerank_depth}")
+            chosen = _tuned_rerank_blend(args.reranker, bench)
+            if args.rerank_weight is not None:
+                chosen["rerank_weight"] = args.rerank_weight
+            arms["reranked"] = {**(tuned or {}), "reranker": str(args.reranker), **chosen}
+            print(f"reranked arm: {args.reranker}, cross-encoder share {chosen['rerank_weight']} over the "
+                  f"{'tuned' if tuned else 'fused'} top {chosen['rerank_depth']}")
         results = run_arms(bench, retriever, reported, args.k, arms)
     if args.run_out:
         best = "reranked" if args.reranker else "tuned" if tuned else "fused"
@@ -142,13 +144,19 @@ def cmd_obliqa(args) -> int:
     return 0
 
 
-def _tuned_rerank_weight(folder: Path) -> float:
-    """The blend `train-reranker` chose on its tuning slice (else the setting's default)."""
-    info = Path(folder) / "reranker.json"
+def _tuned_rerank_blend(folder: Path, settings: Settings) -> dict:
+    """The cross-encoder share and depth `train-reranker` chose on its tuning slice (else the settings')."""
     try:
-        return float(json.loads(info.read_text())["rerank_weight"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return Settings.from_env().rerank_weight
+        info = json.loads((Path(folder) / "reranker.json").read_text())
+    except (OSError, ValueError):
+        info = {}
+    out = {"rerank_weight": settings.rerank_weight, "rerank_depth": settings.rerank_depth}
+    for key, kind in (("rerank_weight", float), ("rerank_depth", int)):
+        try:
+            out[key] = kind(info[key])
+        except (KeyError, TypeError, ValueError):
+            pass
+    return out
 
 
 def cmd_train_reranker(args) -> int:
@@ -172,29 +180,38 @@ def cmd_train_reranker(args) -> int:
     settings = Settings.from_env()
     with tempfile.TemporaryDirectory(prefix="cbec-rerank-") as tmp:
         bench, retriever, _ = prepare(load_passages(Path(args.docs)), settings, Path(tmp))
-        runs = run_arms(bench, retriever, fit, args.depth, {"fused": {}})["fused"]["runs"]
-        texts = record_texts(retriever)
-        groups = tr.groups_from_runs(fit, runs, texts)
-        print(f"{len(groups)} groups (answer + the fused top {args.depth}'s other passages)", flush=True)
-        try:
-            out = tr.train(groups, Path(args.out), base=args.base, epochs=args.epochs, minutes=args.minutes,
-                           negatives=args.negatives, max_length=settings.rerank_max_length)
-        except FinetuneError as exc:
-            print(f"train-reranker: {exc}", file=sys.stderr)
-            return 2
+        if args.retune:
+            out = Path(args.out)
+            if not (out / "reranker.json").is_file():
+                print(f"train-reranker: --retune needs a trained reranker in {out}", file=sys.stderr)
+                return 2
+        else:
+            runs = run_arms(bench, retriever, fit, args.depth, {"fused": {}})["fused"]["runs"]
+            groups = tr.groups_from_runs(fit, runs, record_texts(retriever))
+            print(f"{len(groups)} groups (answer + the fused top {args.depth}'s other passages)", flush=True)
+            try:
+                out = tr.train(groups, Path(args.out), base=args.base, epochs=args.epochs, minutes=args.minutes,
+                               negatives=args.negatives, max_length=settings.rerank_max_length)
+            except FinetuneError as exc:
+                print(f"train-reranker: {exc}", file=sys.stderr)
+                return 2
         # The blend is chosen on the tuning slice, which training never saw; each pair is read once.
         ranked = retriever.with_settings(bench.replace(reranker=str(out)))
         ranked = ranked.model_copy(update={"reranker": MemoReranker(ranked.reranker)})
         tried = {}
-        for w in tr.WEIGHTS:
-            m = run_arms(bench.replace(reranker=str(out)), ranked, tune, 10, {"r": {"rerank_weight": w}})["r"]["metrics"]
-            tried[w] = m
-            print(f"  blend: cross-encoder {w:.1f}: recall@10 {m['recall@10']:.4f}  map@10 {m['map@10']:.4f}", flush=True)
-        best = max(tried, key=lambda w: folds.objective(tried[w]))
+        for d in tr.DEPTHS:
+            for w in tr.WEIGHTS:
+                arm = {"rerank_weight": w, "rerank_depth": d}
+                m = run_arms(bench.replace(reranker=str(out)), ranked, tune, 10, {"r": arm})["r"]["metrics"]
+                tried[(d, w)] = m
+                print(f"  top {d}, cross-encoder {w:.1f}: recall@10 {m['recall@10']:.4f}  map@10 {m['map@10']:.4f}",
+                      flush=True)
+        depth, best = max(tried, key=lambda dw: folds.objective(tried[dw]))
     info = json.loads((out / "reranker.json").read_text())
-    info.update(rerank_weight=best, tuning_questions=len(tune), embedder=settings.embedder, depth=args.depth)
+    info.update(rerank_weight=best, rerank_depth=depth, tuning_questions=len(tune), embedder=settings.embedder,
+                depth=args.depth)
     (out / "reranker.json").write_text(json.dumps(info, indent=2))
-    print(f"reranker saved: {out}\nuse it with CBEC_RERANKER={out} CBEC_RERANK_WEIGHT={best}")
+    print(f"reranker saved: {out}\nuse it with CBEC_RERANKER={out} CBEC_RERANK_WEIGHT={best} CBEC_RERANK_DEPTH={depth}")
     return 0
 
 
@@ -295,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--minutes", type=float, default=30.0, help="stop training after this many minutes")
     tr.add_argument("--negatives", type=int, default=5, help="wrong candidates per question and step")
     tr.add_argument("--depth", type=int, default=30, help="fused candidates the negatives are drawn from")
+    tr.add_argument("--retune", action="store_true",
+                    help="train nothing: choose the blend again for the reranker already in --out")
     la = sub.add_parser("latency", help="warm latency on the ObliQA index")
     la.add_argument("--docs", required=True, type=Path)
     la.add_argument("--questions", required=True, type=Path)

@@ -26,8 +26,11 @@ from evals.finetune import FinetuneError, budget_spent, log_step
 
 TUNE_SHARE = 0.15
 TUNE_SALT = "rerank-tune"
-# The blends tried on the tuning slice: the cross-encoder's share of the re-ranked score.
-WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+# The blends tried on the tuning slice: the cross-encoder's share of the re-ranked score, and how
+# many fused candidates it reads. The grid reaches down to a small share: the first model's best
+# (0.5) sat on the old grid's edge.
+WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+DEPTHS = (20, 30, 50)
 
 
 @dataclass(frozen=True)

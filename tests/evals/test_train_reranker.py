@@ -53,3 +53,29 @@ def test_training_a_few_steps_gives_a_reranker_that_prefers_the_answer(tmp_path)
     assert scores[0] == max(scores)
     with pytest.raises(FinetuneError, match="no training groups"):
         tr.train([], tmp_path / "none")
+
+
+def test_the_obliqa_run_reads_the_blend_and_depth_the_tuning_slice_chose(tmp_path):
+    from assistant.config import Settings
+    from evals.__main__ import _tuned_rerank_blend
+
+    settings = Settings.from_env({})
+    assert _tuned_rerank_blend(tmp_path, settings) == {"rerank_weight": settings.rerank_weight,
+                                                       "rerank_depth": settings.rerank_depth}
+    (tmp_path / "reranker.json").write_text('{"rerank_weight": 0.4, "rerank_depth": 50}')
+    assert _tuned_rerank_blend(tmp_path, settings) == {"rerank_weight": 0.4, "rerank_depth": 50}
+    # A reranker trained before depth was tuned keeps the setting's depth.
+    (tmp_path / "reranker.json").write_text('{"rerank_weight": 0.5}')
+    assert _tuned_rerank_blend(tmp_path, settings)["rerank_depth"] == settings.rerank_depth
+
+
+def test_retuning_without_a_trained_reranker_says_so(tmp_path, capsys):
+    from evals.__main__ import main
+
+    docs, questions = tmp_path / "docs", tmp_path / "q.json"
+    docs.mkdir()
+    questions.write_text("[]")
+    code = main(["train-reranker", "--obliqa", str(questions), "--docs", str(docs),
+                 "--out", str(tmp_path / "none"), "--retune"])
+    assert code == 2
+    assert "--retune needs a trained reranker" in capsys.readouterr().err
