@@ -90,7 +90,11 @@ class Settings:
         "'st:NAME_OR_PATH' or a bare local path (sentence-transformers), 'onnx:fp32' / 'onnx:int8' / 'onnx:DIR' "
         "(ONNX Runtime, no torch at serve time), or 'hashing:DIM' (deterministic, for tests).",
     )
-    embed_batch_size: int = setting(64, "Texts per embedding batch.")
+    # Small batches of length-sorted texts encode fastest on CPU (less padding, cache-sized work):
+    # 1,043 ObliQA chunks on 2 cores, 8 per batch against 64: torch 57.5 vs 45.9, ONNX int8 148 vs 126 chunks/s.
+    embed_batch_size: int = setting(8, "Texts the embedder encodes at once.")
+    index_batch: int = setting(
+        1024, "Chunks ingest hands to the store per call; the embedder sorts each call's texts by length, so large calls pad little.")
     chunk_size: int = setting(1200, "Target chunk size in characters; longer articles are split by paragraph.")
     chunk_overlap: int = setting(150, "Characters of overlap between consecutive pieces of one long article.")
     max_file_mb: float = setting(20.0, "Files larger than this are reported and skipped.")
@@ -140,6 +144,9 @@ class Settings:
             raise ValueError(f"{PREFIX}RERANK_WEIGHT={self.rerank_weight}: give a share between 0 and 1")
         if self.rerank_depth < 2:
             raise ValueError(f"{PREFIX}RERANK_DEPTH={self.rerank_depth}: the reranker needs at least 2 candidates")
+        for name in ("embed_batch_size", "index_batch"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{PREFIX}{name.upper()}={getattr(self, name)}: give at least 1")
         if self.state_url:
             check_state_url(self.state_url)
 

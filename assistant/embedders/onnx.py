@@ -83,7 +83,7 @@ def _load(folder: Path):
 class OnnxEmbeddings(Embeddings):
     """Sentence embeddings from an exported ONNX model; L2-normalised like the torch path."""
 
-    def __init__(self, folder: Path, name: str, batch_size: int = 64) -> None:
+    def __init__(self, folder: Path, name: str, batch_size: int = 8) -> None:
         self.folder = Path(folder)
         self.name = name
         self.batch_size = batch_size
@@ -92,8 +92,15 @@ class OnnxEmbeddings(Embeddings):
     def cache_key(self) -> str:
         """What the embedding cache files vectors under: the shared ``name`` lets an index built by the
         torch model be queried through ONNX, but cached vectors must not mix encoders (cosine 0.99 is
-        not equality: the card matcher's choices would depend on which process filled the cache)."""
-        return f"{self.name}|onnx:{self.folder.name}"
+        not equality: the card matcher's choices would depend on which process filled the cache).
+        The model file's size and time stamp are part of the key: a model exported again, or replaced
+        in an ``onnx:DIR`` folder, never reads the vectors of the one before."""
+        try:
+            st = (self.folder / MODEL_FILE).stat()
+            stamp = f"{st.st_size}:{st.st_mtime_ns}"
+        except OSError:
+            stamp = "missing"
+        return f"{self.name}|onnx:{self.folder.name}|{stamp}"
 
     def _encode(self, texts: Sequence[str]) -> list[list[float]]:
         import numpy as np

@@ -54,7 +54,7 @@ def load_sentence_transformer(ref: str, device: str = "cpu", shared: bool = True
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model, loaded on first use, embeddings L2-normalised (cosine = dot)."""
 
-    def __init__(self, model: str, batch_size: int = 64, device: str = "cpu") -> None:
+    def __init__(self, model: str, batch_size: int = 8, device: str = "cpu") -> None:
         self.model_ref = model
         self.name = model
         self.batch_size = batch_size

@@ -45,6 +45,8 @@ def test_bad_value_names_the_variable():
         ({"CBEC_BACKEND": "gpt"}, "valid values: extractive, openai, ollama, llamacpp"),
         ({"CBEC_EMBEDDER": "hashng:64"}, "unknown embedder kind 'hashng'; valid kinds: bundled, hashing, st"),
         ({"CBEC_EMBEDDER": "hashing:sixty"}, "DIM a whole number"),
+        ({"CBEC_EMBED_BATCH_SIZE": "0"}, "CBEC_EMBED_BATCH_SIZE=0: give at least 1"),
+        ({"CBEC_INDEX_BATCH": "-5"}, "CBEC_INDEX_BATCH=-5: give at least 1"),
     ],
 )
 def test_fixed_choice_settings_are_refused_at_start_with_the_valid_values(env, message):

@@ -62,7 +62,7 @@ def change_every_document(corpus: Path) -> None:
 
 def test_a_run_dying_half_way_is_detected_and_the_next_run_completes_it(settings, corpus):
     more_documents(corpus, 6)
-    settings = settings.replace(embed_batch_size=1)  # index() then embeds 32 chunks per call: several calls
+    settings = settings.replace(index_batch=32)  # several indexing calls: the run can die between them
     assert run_ingest(settings, corpus=corpus).ok
     assert is_current(settings, corpus)
     change_every_document(corpus)
@@ -114,7 +114,7 @@ def test_verify_repairs_store_only_chunks_and_forgotten_records(settings, corpus
 def test_kill_9_during_ingest_then_verify(tmp_path, corpus):
     """A real `kill -9` of `python -m ingest` mid-run, then `python -m ingest --verify`."""
     env = {**os.environ, "CBEC_DATA_DIR": str(tmp_path / "data"), "CBEC_CORPUS_DIR": str(corpus),
-           "CBEC_EMBEDDER": "hashing:128", "CBEC_EMBED_BATCH_SIZE": "1"}
+           "CBEC_EMBEDDER": "hashing:128", "CBEC_INDEX_BATCH": "32"}
     more_documents(corpus, 60)  # enough text that the run takes a while
     assert subprocess.run([sys.executable, "-m", "ingest", "--quiet"], env=env, cwd=ROOT,
                           capture_output=True, timeout=600).returncode in (0, 1)

@@ -119,3 +119,14 @@ def test_serving_on_the_fast_path_never_imports_torch(exported, real_settings, t
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert not result["torch"] and not result["transformers"] and not result["sentence_transformers"], result
     assert not result["refused"] and "10 years" in result["answer"], result
+
+
+def test_a_replaced_model_file_never_reads_the_cached_vectors_of_the_one_before(tmp_path):
+    from assistant.embedders.onnx import MODEL_FILE
+
+    emb = OnnxEmbeddings(tmp_path, DEFAULT_EMBEDDER)
+    (tmp_path / MODEL_FILE).write_bytes(b"first export")
+    before = emb.cache_key
+    (tmp_path / MODEL_FILE).write_bytes(b"a second, different export")
+    assert emb.cache_key != before
+    assert emb.cache_key.startswith(f"{DEFAULT_EMBEDDER}|onnx:")
