@@ -1,8 +1,8 @@
 """What makes an answer sentence unreadable, in one place: the composer avoids it, the evals measure it.
 
 A sentence is flagged when it carries an internal document id (a slug), talks about documents
-instead of rules, leans on a neighbour it does not have ("They…", "Second, …"), is cut off or is
-an over-long enumeration; two sentences are near-duplicates when they restate the same fact.
+instead of rules, leans on a neighbour it does not have ("They…", "Second, …"), is cut off, is a
+fragment of a list or is an over-long enumeration; two sentences are near-duplicates when they restate the same fact.
 """
 
 from __future__ import annotations
@@ -53,6 +53,18 @@ def is_cut(sentence: str) -> bool:
     """Ends without closing punctuation (markers aside), or in the middle of a word."""
     s = strip_markers(sentence).rstrip()
     return not s or not _END.search(s)
+
+
+_ANSWER_WORD = re.compile(r"^(yes|no|not|none|never|possibly|usually)\b", re.I)
+
+
+def is_fragment(sentence: str) -> bool:
+    """A few words with no figure, not a yes or no: a list item torn from its lead-in
+    ("CBEC platform enterprises."). Chinese is not counted in words, so it is not judged here."""
+    s = strip_markers(sentence).strip()
+    if not s.isascii() or _NUMBER.search(s) or _ANSWER_WORD.match(s):
+        return False
+    return len(s.split()) <= 3
 
 
 def words(sentence: str) -> int:
@@ -109,6 +121,8 @@ def flags(sentences: Sequence[str]) -> list[str]:
             out.append(f"over-long ({words(s)} words): {short!r}")
         if is_cut(s):
             out.append(f"cut sentence: {short!r}")
+        if is_fragment(s):
+            out.append(f"fragment: {short!r}")
         for t in sentences[:i]:
             if near_duplicate(s, t):
                 out.append(f"near-duplicate: {short!r} ~ {strip_markers(t)[:60]!r}")

@@ -52,6 +52,43 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_CLAUSE_END = re.compile(r"(?:[;,]|[;,]? (?:and|or))\s*$")
+
+
+def _is_clause(item: str) -> bool:
+    """A list item that continues its lead-in ("- logistics enterprises;") rather than stating a rule."""
+    item = item.strip()
+    return bool(item) and (item[0].islower() or bool(_CLAUSE_END.search(item)) or item[-1] not in ".!?。)")
+
+
+def fold_lists(text: str, max_words: int) -> str:
+    """Lists of clauses under a lead-in ("... lists the participants:" then "- payment enterprises;")
+    read as one sentence, lead-in and items together, so no item stands alone as a fragment
+    ("Payment enterprises."). A list too long for one sentence is left out; lists whose items are
+    sentences of their own are kept as they are.
+    """
+    lines = unwrap(text).split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.rstrip().endswith(":"):
+            j, items = i + 1, []
+            while j < len(lines) and (BULLET.match(lines[j]) or (not lines[j].strip() and not items)):
+                if lines[j].strip():
+                    items.append(strip_bullet(lines[j]).strip())
+                j += 1
+            if items and 2 * sum(map(_is_clause, items)) > len(items):
+                parts = [re.sub(r"(?:[;,.]|[;,]? (?:and|or))\s*$", "", x) for x in items]
+                folded = f"{line.rstrip()} {'; '.join(parts)}."
+                out.append(folded if len(folded.split()) <= max_words else line)
+                i = j
+                continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
 def strip_bullet(line: str) -> str:
     """A list line without its bullet or numbering."""
     return BULLET.sub("", line)

@@ -4,7 +4,8 @@ It composes a consultant's note from the retrieved passages:
 
 - **candidates**: every passage sentence that stands alone (no document ids, no sentences about
   documents, no fragments or headings); a sentence that leans on its neighbour ("They…") is used
-  only together with the sentence before it; an over-long enumeration is split at its semicolons;
+  only together with the sentence before it; a list of clauses is read with its lead-in as one
+  sentence; an over-long enumeration is split at its semicolons;
 - **scoring**: the question's content words weighted by rarity (the corpus's words for the user's
   everyday words count too), times what the intent wants (a figure, a period, a modal rule, a
   penalty, an article), times the passage's rank and kind (primary sources state rules);
@@ -29,7 +30,7 @@ from assistant.retrieval.query_expansion import expand
 from assistant.retrieval.source_prior import asks_for_cases
 from assistant.retrieval.types import Hit
 from assistant.schema import UPLOAD_DOC_TYPE, is_primary
-from assistant.text import neutralise_markers, plain, split_sentences, terms
+from assistant.text import fold_lists, neutralise_markers, plain, split_sentences, terms
 
 NUMBER = re.compile(r"\d")
 MONEY = re.compile(r"\b(rmb|yuan|cny|usd)\b|¥|%|\bper ?cent\b|\d[\d,]*(\.\d+)? ?(million|billion)", re.I)
@@ -108,7 +109,7 @@ def candidates(passages: list[Hit]) -> list[Candidate]:
     out: list[Candidate] = []
     for pi, hit in enumerate(passages):
         prev = ""
-        for si, raw in enumerate(split_sentences(hit.passage)):
+        for si, raw in enumerate(split_sentences(fold_lists(hit.passage, MAX_WORDS))):
             s = clean(raw)
             ok = _standalone(s)
             if ok and is_dangling(s):

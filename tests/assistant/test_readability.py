@@ -1,6 +1,6 @@
 """The readability rules the composer avoids and the evals measure."""
 
-from assistant.readability import flags, has_slug, is_cut, is_dangling, is_meta, near_duplicate, numbers
+from assistant.readability import flags, has_slug, is_cut, is_dangling, is_fragment, is_meta, near_duplicate, numbers
 
 
 def test_each_defect_is_named():
@@ -42,3 +42,11 @@ def test_a_sentence_opening_with_a_contrast_or_consequence_leans_on_its_neighbou
     assert is_dangling("Conversely, an exporter that had received a rebate had to pay it back [1].")
     assert is_dangling("As a result, the goods are released [2].")
     assert not is_dangling("Customs releases the goods when the right holder withdraws its request [1].")
+
+
+def test_a_list_item_torn_from_its_lead_in_is_a_fragment():
+    assert is_fragment("CBEC platform enterprises [1].")
+    assert any(f.startswith("fragment") for f in flags(["Payment enterprises [1]."]))
+    # Short answers that state something are not fragments: a yes or no, a figure, Chinese.
+    assert not is_fragment("No [1].") and not is_fragment("RMB 26,000 a year [1].") and not is_fragment("不是必须的。")
+    assert not is_fragment("Customs notifies the holder at once [1].")

@@ -126,3 +126,20 @@ def test_a_penalty_question_is_answered_with_the_penalty_when_one_is_close():
 
     draft = ExtractiveAnswerer().compose("the platform and the merchant's declaration", passages, Intent.PENALTY)
     assert draft.short[0].startswith("The platform must forward")
+
+
+def test_a_list_of_clauses_is_read_with_its_lead_in_never_item_by_item():
+    listed = ("The law names the parties that must register with customs:\n\n- CBEC platform enterprises;\n"
+              "- logistics enterprises;\n- payment enterprises.\n\nCustoms checks each registration on file.")
+    draft = ExtractiveAnswerer().answer("Which parties must register with customs?", [doc(listed)])
+    said = draft.short + draft.points
+    assert said[0] == ("The law names the parties that must register with customs: CBEC platform enterprises; "
+                       "logistics enterprises; payment enterprises [1].")
+    assert not any(x.startswith(("CBEC platform enterprises", "Logistics enterprises", "Payment enterprises")) for x in said)
+
+
+def test_a_list_whose_items_are_sentences_keeps_them_as_sentences():
+    steps = ("After a detention:\n\n- Reply to customs within 3 working days of the notice.\n"
+             "- Provide the guarantee the notice names before the deadline.")
+    draft = ExtractiveAnswerer().answer("How many working days do I have to reply to customs?", [doc(steps)])
+    assert draft.short == ["Reply to customs within 3 working days of the notice [1]."]
