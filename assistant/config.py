@@ -91,7 +91,8 @@ class Settings:
         "(ONNX Runtime, no torch at serve time), or 'hashing:DIM' (deterministic, for tests).",
     )
     # Small batches of length-sorted texts encode fastest on CPU (less padding, cache-sized work):
-    # 1,043 ObliQA chunks on 2 cores, 8 per batch against 64: torch 57.5 vs 45.9, ONNX int8 148 vs 126 chunks/s.
+    # 2 cores, ObliQA chunks, 8 per batch against 64: torch 57.5 vs 45.9 chunks/s (1,043 chunks), ONNX int8
+    # 142.8 vs 96.3 (median of 6 interleaved rounds over 400 chunks).
     embed_batch_size: int = setting(8, "Texts the embedder encodes at once.")
     index_batch: int = setting(
         1024, "Chunks ingest hands to the store per call; the embedder sorts each call's texts by length, so large calls pad little.")

@@ -52,13 +52,14 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-_CLAUSE_END = re.compile(r"(?:[;,]|[;,]? (?:and|or))\s*$")
+_CLAUSE_TAIL = re.compile(r"(?:[;,.]|[;,]? (?:and|or))\s*$")  # what joins a list item to the next
 
 
 def _is_clause(item: str) -> bool:
-    """A list item that continues its lead-in ("- logistics enterprises;") rather than stating a rule."""
+    """A list item that continues its lead-in ("- logistics enterprises;") rather than stating a rule:
+    it starts in lower case or does not end as a sentence does."""
     item = item.strip()
-    return bool(item) and (item[0].islower() or bool(_CLAUSE_END.search(item)) or item[-1] not in ".!?。)")
+    return bool(item) and (item[0].islower() or item[-1] not in ".!?。)")
 
 
 def fold_lists(text: str, max_words: int) -> str:
@@ -79,7 +80,7 @@ def fold_lists(text: str, max_words: int) -> str:
                     items.append(strip_bullet(lines[j]).strip())
                 j += 1
             if items and 2 * sum(map(_is_clause, items)) > len(items):
-                parts = [re.sub(r"(?:[;,.]|[;,]? (?:and|or))\s*$", "", x) for x in items]
+                parts = [_CLAUSE_TAIL.sub("", x) for x in items]
                 folded = f"{line.rstrip()} {'; '.join(parts)}."
                 out.append(folded if len(folded.split()) <= max_words else line)
                 i = j

@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -191,8 +192,9 @@ class CardIndex:
     idf: dict[str, float] = field(default_factory=dict)
     vocabulary: frozenset[str] = frozenset()  # words at least three cards use: the domain's words
     corpus_words: frozenset[str] = frozenset()  # words of the indexed passages
-    _zh: tuple | None = None  # Chinese variant words per card and their weights, built on first use
-    _zh_pairs: list[list[frozenset[str]]] = field(default_factory=list)  # each Chinese variant's character pairs
+    # Per card its Chinese variants' words, the words' weights, and each variant's character pairs;
+    # built on first use.
+    _zh: tuple | None = None
 
     @property
     def card_dirs(self) -> list[frozenset[str]]:
@@ -336,14 +338,14 @@ class CardIndex:
 
         if self._zh is None:
             per_card = [frozenset(concepts(" ".join(c.questions_zh))) for c in self.cards]
-            self._zh_pairs = [[char_pairs(v) for v in c.questions_zh] for c in self.cards]
             df: dict[str, int] = {}
             for ts in per_card:
                 for t in ts:
                     df[t] = df.get(t, 0) + 1
             n = len(self.cards)
-            self._zh = (per_card, {t: math.log(1 + n / d) for t, d in df.items()})
-        per_card, idf = self._zh
+            pairs = [[char_pairs(v) for v in c.questions_zh] for c in self.cards]
+            self._zh = (per_card, {t: math.log(1 + n / d) for t, d in df.items()}, pairs)
+        per_card, idf, pairs = self._zh
         unknown = math.log(1 + len(self.cards))
         known = {w for e in lexicon.entries for w in terms(e.en)}
         q = [t for t in set(concepts(question)) if t in idf or t in known]
@@ -359,7 +361,7 @@ class CardIndex:
         for i, card in enumerate(self.cards):
             if card.declines:
                 continue
-            wording = max((dice(asked_pairs, v) for v in self._zh_pairs[i]), default=0.0)
+            wording = max((dice(asked_pairs, v) for v in pairs[i]), default=0.0)
             coverage = sum(idf.get(t, 0.0) for t in q if t in per_card[i]) / total
             evidence = sum(1.0 / (1 + ranks[c]) for c in card.cited_ids() if c in ranks)
             # The translation's words against the card's English text, and the kind of answer asked
@@ -408,7 +410,7 @@ _DIRECTION = re.compile(r"\b(import|export)(?:s|ed|ing|er|ers)?\b", re.I)
 def char_pairs(text: str) -> frozenset[str]:
     """Adjacent character pairs of a Chinese question, punctuation and spaces dropped."""
     chars = [ch for ch in text if ch.isalnum()]
-    return frozenset(a + b for a, b in zip(chars, chars[1:]))
+    return frozenset(a + b for a, b in pairwise(chars))
 
 
 def dice(a: frozenset[str], b: frozenset[str]) -> float:

@@ -1,6 +1,15 @@
 """The readability rules the composer avoids and the evals measure."""
 
-from assistant.readability import flags, has_slug, is_cut, is_dangling, is_fragment, is_meta, near_duplicate, numbers
+from assistant.readability import (
+    flags,
+    has_slug,
+    is_cut,
+    is_dangling,
+    is_fragment,
+    is_meta,
+    near_duplicate,
+    numbers,
+)
 
 
 def test_each_defect_is_named():
