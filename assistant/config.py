@@ -92,8 +92,9 @@ class Settings:
     )
     # Small batches of length-sorted texts encode fastest on CPU (less padding, cache-sized work):
     # 2 cores, ObliQA chunks, 8 per batch against 64: torch 57.5 vs 45.9 chunks/s (1,043 chunks), ONNX int8
-    # 142.8 vs 96.3 (median of 6 interleaved rounds over 400 chunks).
-    embed_batch_size: int = setting(8, "Texts the embedder encodes at once.")
+    # 142.8 vs 96.3 (median of 6 interleaved rounds over 400 chunks). The ONNX path batches by tokens:
+    # about this many average texts (see `OnnxEmbeddings._encode`).
+    embed_batch_size: int = setting(8, "Texts the embedder encodes at once (ONNX: that many average-length texts' tokens).")
     index_batch: int = setting(
         1024, "Chunks ingest hands to the store per call; the embedder sorts each call's texts by length, so large calls pad little.")
     chunk_size: int = setting(1200, "Target chunk size in characters; longer articles are split by paragraph.")

@@ -57,6 +57,18 @@ def test_embeddings_match_the_torch_model(exported, torch_vectors, variant, floo
     assert float(np.dot(one, onnx[1])) > (0.9999 if variant == "fp32" else 0.99)
 
 
+@pytest.mark.parametrize("batch_size", [1, 2, 64])
+def test_token_budgeted_batches_keep_each_text_its_own_vector(exported, batch_size):
+    """However the texts are cut into batches (by token count, after sorting), each vector comes
+    back at its text's place and equals what the text gives on its own (fp32: no per-batch
+    quantisation)."""
+    folder, _ = resolve("fp32", exported)
+    texts = [*TEXTS, *reversed(TEXTS)]
+    got = np.asarray(OnnxEmbeddings(folder, "fp32", batch_size=batch_size).embed_documents(texts))
+    alone = np.asarray([OnnxEmbeddings(folder, "fp32").embed_query(t) for t in texts])
+    assert ((got * alone).sum(axis=1) > 0.9999).all()
+
+
 def test_names_say_when_an_index_can_be_shared(tmp_path):
     assert resolve("fp32", tmp_path)[1] == DEFAULT_EMBEDDER  # same vectors as the torch path
     assert resolve("int8", tmp_path)[1] != DEFAULT_EMBEDDER  # its own index
