@@ -53,6 +53,7 @@ def read_questions(path: Path) -> list[str]:
 
 def _ask(args) -> int:
     from assistant.chain import Assistant, QuestionError
+    from assistant.embedders import EmbedderUnavailable
     from assistant.retrieval import Filters
     from assistant.stores.chroma import StoreError
 
@@ -85,6 +86,9 @@ def _ask(args) -> int:
     for q in questions:
         try:
             ans = assistant.ask(q, filters=filters)
+        except EmbedderUnavailable as exc:  # no question can be answered: say why, once
+            print(f"ask: {exc}", file=sys.stderr)
+            return 2
         except QuestionError as exc:
             status = 1
             if args.json:

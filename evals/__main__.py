@@ -331,8 +331,17 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("--out", type=Path, default=Path("data/bench/growth"))
     gr.add_argument("--n-queries", type=int, default=200)
     args = ap.parse_args(argv)
-    return {"calibrate": cmd_calibrate, "run": cmd_run, "retrieval": cmd_retrieval, "obliqa": cmd_obliqa, "latency": cmd_latency,
-            "ingest-rate": cmd_ingest_rate, "finetune": cmd_finetune, "train-reranker": cmd_train_reranker, "growth": cmd_growth}[args.cmd](args)
+    from assistant.embedders import EmbedderUnavailable
+
+    try:
+        return _COMMANDS[args.cmd](args)
+    except EmbedderUnavailable as exc:
+        print(f"evals {args.cmd}: {exc}", file=sys.stderr)
+        return 2
+
+
+_COMMANDS = {"calibrate": cmd_calibrate, "run": cmd_run, "retrieval": cmd_retrieval, "obliqa": cmd_obliqa, "latency": cmd_latency,
+             "ingest-rate": cmd_ingest_rate, "finetune": cmd_finetune, "train-reranker": cmd_train_reranker, "growth": cmd_growth}
 
 
 if __name__ == "__main__":

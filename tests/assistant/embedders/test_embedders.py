@@ -3,7 +3,7 @@ import math
 import pytest
 
 from assistant.config import Settings
-from assistant.embedders import CachedEmbeddings, HashingEmbeddings, make_embedder
+from assistant.embedders import CachedEmbeddings, EmbedderUnavailable, HashingEmbeddings, make_embedder
 
 
 def test_hashing_embedder_by_hand():
@@ -69,3 +69,10 @@ def test_bundled_minilm_loads_offline_and_ranks_sensibly(monkeypatch):
     assert len(q) == 384
     sims = [sum(a * b for a, b in zip(q, d, strict=True)) for d in docs]
     assert sims[0] > sims[1] + 0.2
+
+
+def test_a_model_that_is_not_on_this_machine_says_what_to_use(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    emb = make_embedder(Settings.from_env({}, embedder="st:no-such-model-anywhere"))
+    with pytest.raises(EmbedderUnavailable, match="no model hub.*bundled:all-MiniLM-L6-v2"):
+        emb.embed_query("what is 9610?")
