@@ -493,15 +493,24 @@ class Assistant(Runnable):
         if lang is Lang.ZH and draft.lang != Lang.ZH.value:
             notes.append(text("english_sources", lang))  # the points are quoted from English sources
         superseded = []
+        by_doc: dict[str, list[int]] = {}  # one currency note per document, naming all its markers
         for c in cites:
             c.used_sentences = [x for x in (*short, *points, *steps) if f"[{c.marker}]" in x]
             if self.lexicon is not None and not c.title_zh:
                 c.title_zh = self.lexicon.chinese_name(c.title, c.instrument)
-            note = cit.currency_note(c, self.titles, lang)
+            by_doc.setdefault(c.doc_id or c.id, []).append(c.marker)
+            if c.status == "superseded":
+                superseded.append(c.id)
+        titles = self.titles
+        if lang is Lang.ZH:
+            from assistant.stores.catalog import titles as catalog_titles
+
+            titles = catalog_titles(self.retriever.bm25_index.metadatas, "zh")
+        for c in cites:
+            markers = by_doc.pop(c.doc_id or c.id, None)
+            note = cit.currency_note(c, titles, lang, markers) if markers else ""
             if note:
                 notes.append(note)
-                if c.status == "superseded":
-                    superseded.append(c.id)
         answer = body + ("\n\n" + " ".join(notes) if notes else "") + "\n\n" + text("disclaimer", lang)
         declined = bool(card and card.declines)
         return Answer(

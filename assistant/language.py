@@ -71,11 +71,11 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "superseded": {
         Lang.EN: "Note: source [{marker}] ({title}) is superseded; it was replaced by {replacement}.",
-        Lang.ZH: "注意：来源[{marker}]（{title}）已被取代，现行规定见 {replacement}。",
+        Lang.ZH: "注意：来源[{marker}]（{title}）已被取代，现行规定见{replacement}。",
     },
     "partly_superseded": {
         Lang.EN: "Note: source [{marker}] ({title}) is partly superseded by {replacement}; what still applies: {still}.",
-        Lang.ZH: "注意：来源[{marker}]（{title}）已部分被 {replacement} 取代；仍然适用的部分：{still}。",
+        Lang.ZH: "注意：来源[{marker}]（{title}）已部分被{replacement}取代；仍然适用的部分：{still}。",
     },
     "expired": {
         Lang.EN: "Note: source [{marker}] ({title}) expired on {date}; check whether a later rule replaced it.",

@@ -7,6 +7,7 @@ markers are reported and their sentences dropped; sentences with no marker are f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from assistant.retrieval.types import Hit
@@ -33,6 +34,7 @@ class Citation:
     official_ref: str = ""  # the official number and issuer, e.g. "State Council Decree No. 395 (国务院令第395号)"
     source_quality: str = ""  # official | professional | secondary | upload
     still_applies: str = ""  # for a partly superseded instrument
+    still_applies_zh: str = ""  # the same in Chinese (front matter), for Chinese answers
     expired_on: str = ""
     used_sentences: list[str] = field(default_factory=list)
 
@@ -84,22 +86,32 @@ def citation_from(marker: int, hit: Hit) -> Citation:
         official_ref=str(m.get("official_ref", "")),
         source_quality=str(m.get("source_quality", "upload" if m.get("doc_type") == "upload" else "")),
         still_applies=str(m.get("still_applies", "")),
+        still_applies_zh=str(m.get("still_applies_zh", "")),
         expired_on=str(m.get("expired_on", "")),
     )
 
 
-def currency_note(c: Citation, titles: dict[str, str], lang: str) -> str:
-    """The one place the status model becomes a note: superseded, partly superseded, expired; else ""."""
-    from assistant.language import text
+def currency_note(c: Citation, titles: dict[str, str], lang: str, markers: Sequence[int] = ()) -> str:
+    """The one place the status model becomes a note: superseded, partly superseded, expired; else "".
 
-    repl = titles.get(c.superseded_by, c.superseded_by) or "a later instrument"
+    ``titles`` names documents in the answer's language (a replaced instrument is named by its
+    replacement's title); ``markers`` are all the answer's markers citing this document, so one
+    note covers them (default: the citation's own).
+    """
+    from assistant.language import Lang, text
+
+    zh = lang == Lang.ZH.value
+    marker = "][".join(str(m) for m in markers) if markers else c.marker
+    title = (c.title_zh if zh else "") or c.title
+    repl = titles.get(c.superseded_by, c.superseded_by) or ("后续文件" if zh else "a later instrument")
     if c.status == "superseded":
-        return text("superseded", lang).format(marker=c.marker, title=c.title, replacement=repl)
+        return text("superseded", lang).format(marker=marker, title=title, replacement=repl)
     if c.status == "partly_superseded":
-        still = c.still_applies or "see the instrument"
-        return text("partly_superseded", lang).format(marker=c.marker, title=c.title, replacement=repl, still=still)
+        still = ((c.still_applies_zh if zh else c.still_applies) or ("见该文件" if zh else "see the instrument"))
+        still = still.rstrip(" .。")
+        return text("partly_superseded", lang).format(marker=marker, title=title, replacement=repl, still=still)
     if c.status == "expired":
-        return text("expired", lang).format(marker=c.marker, title=c.title, date=c.expired_on or "a past date")
+        return text("expired", lang).format(marker=marker, title=title, date=c.expired_on or ("此前某日" if zh else "a past date"))
     return ""
 
 

@@ -69,9 +69,13 @@ def documents(metadatas: Iterable[dict]) -> list[DocumentRow]:
     return sorted((DocumentRow(**r) for r in rows.values()), key=lambda r: (r.doc_type, r.title.lower()))
 
 
-def titles(metadatas: Iterable[dict]) -> dict[str, str]:
-    """Document id -> title (currency notes name the instrument that replaced a superseded one)."""
-    return {str(m.get("doc_id", "")): str(m.get("title", "")) for m in metadatas}
+def titles(metadatas: Iterable[dict], lang: str = "en") -> dict[str, str]:
+    """Document id -> title (currency notes name the instrument that replaced a superseded one).
+
+    ``lang="zh"`` gives the official Chinese title where the front matter has one (``title_zh``).
+    """
+    key = "title_zh" if lang == "zh" else "title"
+    return {str(m.get("doc_id", "")): str(m.get(key) or m.get("title", "")) for m in metadatas}
 
 
 # ---- index state ---------------------------------------------------------------------------

@@ -99,6 +99,7 @@ def test_status_model_says_what_still_applies(path: Path):
         assert meta.get("superseded_by") in IDS, "superseded_by must name an existing document"
     if status == "partly_superseded":
         assert meta.get("still_applies"), "say what still applies"
+        assert meta.get("still_applies_zh"), "say it in Chinese too: Chinese answers carry the note"
     if status == "expired":
         assert "expired_on" in meta, "say when it expired"
     if meta["source_quality"] == "official":

@@ -72,6 +72,19 @@ def test_currency_note_follows_the_status_model():
     assert "2024-01-29" in note and "失效" in note
 
 
+def test_a_chinese_currency_note_is_chinese_and_names_every_marker_once():
+    """A Chinese answer's note uses the Chinese titles and the Chinese statement of what still
+    applies; two passages of one instrument share one note."""
+    from assistant.citations import currency_note
+
+    cite = _cite(status="partly_superseded", superseded_by="new-notice", title_zh="《旧通知》",
+                 still_applies="the taxpayer rules.", still_applies_zh="纳税义务人的规定。")
+    note = currency_note(cite, {"new-notice": "《新通知》"}, "zh", markers=[3, 4])
+    assert note == "注意：来源[3][4]（《旧通知》）已部分被《新通知》取代；仍然适用的部分：纳税义务人的规定。"
+    english = currency_note(cite, {"new-notice": "New notice"}, "en")
+    assert english.endswith("what still applies: the taxpayer rules.") and "[2]" in english
+
+
 def test_legal_basis_label_names_the_official_reference_and_status():
     c = _cite(official_ref="Cai Guan Shui [2016] No. 18 (财关税〔2016〕18号)", status="partly_superseded",
               title_zh="《关于跨境电子商务零售进口税收政策的通知》")
