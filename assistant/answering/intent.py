@@ -45,6 +45,10 @@ RULES: list[tuple[Intent, re.Pattern]] = [
         r"^\s*(can|may|could|am i allowed|are we allowed|is it (ok|okay|allowed|legal|possible|permitted)|"
         r"do i (need|have) to|must i|should i|is there any way|are .{1,30} allowed|is .{1,30} allowed|"
         r"do (i|we) need)\b|\b(allowed to|permitted to|legal to|is it ok)\b|能不能|可不可以|可以吗|能吗|行吗|允许|需要.*吗", re.I)),
+    # "Who pays the tax": a party is asked for, not the tax's amount (a fine is caught above).
+    (Intent.DEFINITION, re.compile(r"^\s*(and\s+)?who\b|\bwho (pays|is|are|bears|collects|must|decides|checks)\b|谁", re.I)),
+    # "When does the platform pay the tax": a time, not the tax's amount.
+    (Intent.DEADLINE, re.compile(r"^\s*(and\s+|so\s+)?when\b", re.I)),
     # "What happens if the holder does not pay the guarantee": a consequence, not the guarantee's amount.
     (Intent.PROCEDURE, re.compile(r"\bwhat happens (if|when|after)\b|会怎样|会怎么样|会如何|怎么样了", re.I)),
     (Intent.AMOUNT, re.compile(

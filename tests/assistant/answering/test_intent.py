@@ -19,6 +19,10 @@ from assistant.answering.intent import Intent, asked_intent, classify
     ("What happens if the brand owner does not pay the guarantee?", Intent.PROCEDURE),  # a consequence, not an amount
     ("品牌方不交担保会怎样", Intent.PROCEDURE),
     ("What guarantee must I lodge for goods worth RMB 50,000?", Intent.AMOUNT),
+    ("Who pays the tax on CBEC imports?", Intent.DEFINITION),  # a party, not the tax's amount
+    ("跨境电商进口的税是谁交的", Intent.DEFINITION),
+    ("Who pays the fine if the goods are fake?", Intent.PENALTY),  # a fine question stays one
+    ("when does the platform actually pay the cbec import tax?", Intent.DEADLINE),  # a time, not an amount
 ])
 def test_rules_recognise_the_kind_of_answer_asked_for(question, intent):
     assert classify(question) is intent
