@@ -28,7 +28,10 @@ FOREIGN = re.compile(
 # parcels shipped from China" asks about US rules.
 CHINA = re.compile(
     r"\b(prc|gacc|cbec|9610|1210|1239|9710|9810|mainland|hainan|china customs|chinese (customs|law|rules|consumers?|buyers?|platforms?)|"
-    r"(into|in|to|inside|within) china|china'?s)\b|中国海关|我国海关|海关总署|国内海关|进口到中国|进境|跨境电商零售进口"
+    r"(into|in|to|inside|within) china|china'?s|overseas warehouses?)\b|中国海关|我国海关|海关总署|国内海关|进口到中国|进境|跨境电商零售进口"
+    # "Overseas" is China's side of the border, and a customs code or mode for shipping to an FBA
+    # warehouse is China's export code (9810), not the destination's rules.
+    r"|\b(code|mode)\b.{0,60}\bfba\b|\bfba\b.{0,60}\b(code|mode)\b|海外仓"
     # Goods bought abroad and brought, posted or resold here: China's rules are the question.
     r"|代购|海淘|回国|带回|寄回|国内|境内|闲鱼|淘宝|天猫|京东|跨境",
     re.I,

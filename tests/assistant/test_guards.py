@@ -47,6 +47,13 @@ def test_other_jurisdictions_are_out_of_scope_unless_tied_to_china():
     assert not is_foreign("Can an EU brand record its trademark with China customs?")
 
 
+def test_shipping_to_an_overseas_or_fba_warehouse_asks_for_chinas_export_code():
+    assert not is_foreign("Which customs code for selling to amazon fba warehouse in the US")
+    assert not is_foreign("we keep stock in an overseas warehouse in germany, what do we declare?")
+    assert not is_foreign("我们在美国有海外仓，出口走什么模式")
+    assert is_foreign("Does the United States charge duty on goods sent to an Amazon FBA warehouse?")  # the destination's rules
+
+
 def test_goods_bought_abroad_and_brought_or_resold_here_are_chinas_rules():
     assert not is_foreign("我从日本代购了一批护肤品放在闲鱼上卖，会有事吗")
     assert not is_foreign("在美国海淘的鞋子寄回国要交税吗")
