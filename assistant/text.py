@@ -29,7 +29,8 @@ STOP = frozenset(
     what which who whom how when where why do does did can could may might must shall should will would i my
     me we our you your he she they them their there here if then than so not no any all about into under over
     per up out more most some such only also other own same very just have has had get got tell explain please
-    i'm im there's let know need want""".split()
+    i'm im there's let know need want rather itself themselves myself ourselves yourself whether though although
+    because while""".split()
 )
 
 
