@@ -40,7 +40,7 @@ from assistant.lexicon import Lexicon
 from assistant.readability import near_duplicate
 from assistant.retrieval import Filters, Hit, HybridRetriever, build_retriever
 from assistant.retrieval.source_prior import asks_for_cases, search_preferring_rules
-from assistant.schema import is_legal_text
+from assistant.schema import is_legal_text, named_codes
 from assistant.text import MARKER, split_sentences
 
 DISCLAIMER = text("disclaimer", Lang.EN)
@@ -615,9 +615,11 @@ class Assistant(Runnable):
         t1 = time.perf_counter()
         timings = {"retrieve": _ms(t0)}
         chinese = prep.query != prep.standalone
-        # A Chinese question is understood only through the lexicon: with no term matched it is refused.
+        # A Chinese question is understood only through the lexicon or the mode codes it names: with
+        # neither it is refused.
         floor = self.min_relevance if not chinese else self.min_relevance_zh
-        relevant = (not chinese or bool(prep.matched_terms)) and is_relevant(
+        understood = bool(prep.matched_terms or named_codes(prep.standalone))
+        relevant = (not chinese or understood) and is_relevant(
             prep.query, hits, floor, dense_used=self.settings.dense_weight != 0, original=prep.standalone
         )
         if not relevant:

@@ -16,6 +16,16 @@ from dataclasses import dataclass, field
 # older version is then stale and `python -m ingest --if-stale` rebuilds it. 2: workspace key.
 SCHEMA_VERSION = 2
 
+# China Customs' supervision-mode codes for cross-border e-commerce: the product's subject.
+MODE_CODES = frozenset({"9610", "1210", "1239", "9710", "9810"})
+_MODE_CODE = re.compile(r"(?<!\d)(9610|1210|1239|9710|9810)(?!\d)")
+
+
+def named_codes(text: str) -> frozenset[str]:
+    """The mode codes a text names ("9610和9710有什么区别" -> {"9610", "9710"})."""
+    return frozenset(_MODE_CODE.findall(text))
+
+
 # Boolean metadata flags written for list fields, so Chroma's `where` can test membership.
 TOPIC_FLAG = "topic_"
 CODE_FLAG = "code_"

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from assistant.schema import MODE_CODES
+
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
 _SCALE = r"\s*(k|K|千|万|thousand)?"
 # "RMB 3,000", "¥3000", "3000 yuan", "3,000元", "12k rmb", "1.5万元"
@@ -99,7 +101,6 @@ BARE = re.compile(
     r"(?![\d,]|\s*(?:%|working|days?|年|月|日|号|euros?|eur|pounds?|gbp|dollars?|usd|美元|欧元|英镑))",
     re.I,
 )
-CODES = {"9610", "1210", "1239", "9710", "9810"}
 
 
 def bare_amounts(text: str) -> list[Decimal]:
@@ -111,7 +112,7 @@ def bare_amounts(text: str) -> list[Decimal]:
         year_like = (re.fullmatch(r"(199\d|20[0-3]\d)", raw)
                      and not re.search(r"(worth|value[ds]?|price[ds]?|costs?|order of|paid|spend|spent|货值|价值|价格)\s*(of|is|was|:)?\s*$",
                                        text[: m.start()], re.I))
-        if raw in CODES or year_like:
+        if raw in MODE_CODES or year_like:
             continue
         out.append(Decimal(raw))
     return out

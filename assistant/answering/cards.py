@@ -25,6 +25,7 @@ import numpy as np
 import yaml
 
 from assistant.answering.intent import asked_intent
+from assistant.schema import named_codes
 from assistant.text import terms
 
 CARDS_DIR = "cards"  # under the corpus folder; ingest leaves it out (see ingest.state)
@@ -205,6 +206,21 @@ class CardIndex:
 
     _dirs: list[frozenset[str]] | None = None
 
+    @property
+    def card_codes(self) -> list[frozenset[str]]:
+        """Per card, the mode codes its variants and answer name (English and Chinese)."""
+        if self._codes is None:
+            self._codes = [named_codes(" ".join((*c.questions, *c.questions_zh, c.short_answer))) for c in self.cards]
+        return self._codes
+
+    _codes: list[frozenset[str]] | None = None
+
+    def fits_codes(self, question: str, ci: int) -> bool:
+        """A question naming two or more mode codes (a comparison) is answered only by a card naming
+        them all: "9610和9710有什么区别" is not the 9710-versus-9810 card's question."""
+        asked = named_codes(question)
+        return len(asked) < 2 or asked <= self.card_codes[ci]
+
     @classmethod
     def build(cls, cards: list[Card], embeddings, threshold: float = 0.0, passages: Iterable[str] = ()) -> CardIndex:
         variants, owners = [], []
@@ -272,7 +288,8 @@ class CardIndex:
         asked_dirs = directions(question)
         allowed = [i for i, c in enumerate(self.cards)
                    if (declines is None or c.declines == declines) and (keep is None or c.id in keep)
-                   and not (len(asked_dirs) == 1 and self.card_dirs[i] and not asked_dirs & self.card_dirs[i])]
+                   and not (len(asked_dirs) == 1 and self.card_dirs[i] and not asked_dirs & self.card_dirs[i])
+                   and self.fits_codes(question, i)]
         ranked = self.ranked(qvec, allowed)
         ranks = {cid: r for r, cid in enumerate(retrieved)}
         q = np.asarray(qvec, dtype=np.float32)
@@ -359,7 +376,7 @@ class CardIndex:
         scored = []
         asked_pairs = char_pairs(question)
         for i, card in enumerate(self.cards):
-            if card.declines:
+            if card.declines or not self.fits_codes(question, i):
                 continue
             wording = max((dice(asked_pairs, v) for v in pairs[i]), default=0.0)
             coverage = sum(idf.get(t, 0.0) for t in q if t in per_card[i]) / total

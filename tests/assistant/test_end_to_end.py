@@ -148,3 +148,12 @@ def test_a_chinese_fine_question_in_a_sellers_words_gets_the_fine(real_assistant
     a = real_assistant.invoke("品牌方说我的货是假的，海关要罚多少钱")
     assert a.lang == "zh" and a.card_id == "ipr-fine-for-infringing-goods", (a.card_id, a.short_answer)
     assert "30%" in a.short_answer
+
+
+def test_a_chinese_comparison_of_two_codes_is_answered_about_those_codes(real_assistant):
+    """No lexicon word but two mode codes: the question is understood (it was refused), and the
+    9710-versus-9810 card, which shares 9710 and every other word, does not answer it."""
+    a = real_assistant.invoke("9610和9710有什么不一样")
+    assert not a.refused
+    assert a.card_id != "cbec-9710-vs-9810"
+    assert "9610" in a.answer and "9710" in a.answer

@@ -182,3 +182,41 @@ def test_a_chinese_question_worded_like_one_cards_own_goes_to_that_card(tmp_path
         assert m and m.card.id == "seller-detained", q
     m = index.match_chinese("我想申请海关扣留别人的侵权货物", lex, retrieved=both)
     assert m is None or m.card.id == "holder-applies"
+
+
+COMPARISON_CARDS = """
+cards:
+  - id: b2b-pair
+    topic: modes
+    intent: comparison
+    reviewed: 2026-11-25
+    questions: ["difference between 9710 and 9810", "9710 or 9810 which code"]
+    questions_zh: ["9710和9810有什么区别"]
+    short_answer: "9710 ships direct to a business buyer; 9810 ships to an overseas warehouse first."
+    legal_basis: [b2b:sec-1:0]
+  - id: retail-vs-b2b
+    topic: modes
+    intent: comparison
+    reviewed: 2026-11-25
+    questions: ["difference between 9610 export and 9710"]
+    questions_zh: ["9610出口和9710有什么区别"]
+    short_answer: "9610 sells to consumers abroad; 9710 to businesses abroad."
+    legal_basis: [b2b:sec-2:0]
+"""
+
+
+def test_a_comparison_of_codes_gets_only_a_card_naming_every_code(tmp_path):
+    """"9610 vs 9710" shares 9710 and every other word with the 9710-versus-9810 card, but that card
+    does not compare what was asked."""
+    from assistant.lexicon import Entry, Lexicon
+
+    (tmp_path / "a.yaml").write_text(COMPARISON_CARDS, encoding="utf-8")
+    emb = HashingEmbeddings(256)
+    index = CardIndex.build(load_cards(tmp_path), emb, threshold=0.3)
+    q = "what is the difference between 9610 and 9710"
+    listed = [index.cards[ci].id for _, _, ci, _ in index.shortlist(q, emb.embed_query(q))]
+    assert listed == ["retail-vs-b2b"]
+    lex = Lexicon([Entry("区别", "differ difference", "colloquial")])
+    m = index.match_chinese("9610和9710有什么区别", lex, retrieved=["b2b:sec-1:0", "b2b:sec-2:0"])
+    assert m is None or m.card.id == "retail-vs-b2b"
+    assert index.match_chinese("9710和9810有什么区别", lex, retrieved=["b2b:sec-1:0"]).card.id == "b2b-pair"
