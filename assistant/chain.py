@@ -601,10 +601,11 @@ class Assistant(Runnable):
             return
         hits = search_preferring_rules(self.retriever, prep.query, self.settings.top_k, prep.filters, vec)
         calc = None if is_foreign(prep.standalone) else recognise(prep.standalone, chinese=prep.lang is Lang.ZH)
-        ask_back = ""
+        ask_back, asked_topic = "", ""
         if calc is not None and calc.missing:
-            # Not computable yet: answer with the rule, and ask for what the exact figure needs.
-            ask_back, calc = calc.missing, None
+            # Not computable yet: answer with the rule (a card of the tool's topic), and ask for what
+            # the exact figure needs.
+            ask_back, asked_topic, calc = calc.missing, calc.topic, None
         if calc is not None:  # computed exactly by a calculator that shows its steps and legal basis
             timings = {"retrieve": _ms(t0)}
             answer = self._tool_answer(prep, calc, hits, backend, timings)
@@ -637,7 +638,8 @@ class Assistant(Runnable):
         if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:
             # A Chinese question: matched on the cards' Chinese variants, word by word.
             match = self.cards.match_chinese(prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec,
-                                             english=prep.query, intent=classify(prep.standalone).value)
+                                             english=prep.query, intent=classify(prep.standalone).value,
+                                             among=self.cards.of_topic(asked_topic))
         elif self.cards is not None and vec is not None and use_cards:
             ids = [h.chunk_id for h in hits]
             followup = prep.standalone != prep.question
@@ -646,7 +648,8 @@ class Assistant(Runnable):
             joined = followup and "? " in prep.standalone
             own = lambda: self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)  # noqa: E731
             match = own() if joined else None
-            match = match or self.cards.match(prep.standalone, vec, ids, declines=False)
+            match = match or self.cards.match(prep.standalone, vec, ids, declines=False,
+                                              among=self.cards.of_topic(asked_topic))
             if match is None and followup and not joined:
                 match = own()
             core = self.cards.core(prep.standalone)

@@ -60,6 +60,15 @@ class Calculation:
     inputs: dict = field(default_factory=dict)
     missing: str = ""  # the question to ask back, when an input the tool needs is not in the question
 
+    @property
+    def topic(self) -> str:
+        """The card topic that states this tool's rule ("" when none): a guarantee question missing
+        the goods' value is answered by a guarantee card, whatever else its words touch."""
+        return TOOL_TOPICS.get(self.tool, "")
+
+
+TOOL_TOPICS = {"guarantee": "guarantees", "tax": "tax"}
+
 
 WAN = re.compile(r"(\d+)万(\d)(?![\d万])")  # "2万5" = 25,000 as sellers say it
 

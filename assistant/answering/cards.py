@@ -332,8 +332,14 @@ class CardIndex:
         )
         return CardMatch(card, float(sim), self.variants[vi]) if confident else None
 
+    def of_topic(self, topic: str) -> list[str] | None:
+        """Ids of the cards on ``topic``; None (no restriction) for "" or a topic no card has."""
+        ids = [c.id for c in self.cards if topic and c.topic == topic]
+        return ids or None
+
     def match_chinese(self, question: str, lexicon, retrieved: Sequence[str] = (),
-                      qvec: Sequence[float] | None = None, english: str = "", intent: str = "") -> CardMatch | None:
+                      qvec: Sequence[float] | None = None, english: str = "", intent: str = "",
+                      among: Iterable[str] | None = None) -> CardMatch | None:
         """The card for a Chinese question, by its words against the cards' Chinese variants.
 
         The bundled embedder is English-only, so Chinese is matched word by word (jieba with the
@@ -375,8 +381,9 @@ class CardIndex:
         dense = {ci: sim for sim, ci, _ in self.ranked(qvec)} if qvec is not None else {}
         scored = []
         asked_pairs = char_pairs(question)
+        keep = set(among) if among is not None else None
         for i, card in enumerate(self.cards):
-            if card.declines or not self.fits_codes(question, i):
+            if card.declines or not self.fits_codes(question, i) or (keep is not None and card.id not in keep):
                 continue
             wording = max((dice(asked_pairs, v) for v in pairs[i]), default=0.0)
             coverage = sum(idf.get(t, 0.0) for t in q if t in per_card[i]) / total

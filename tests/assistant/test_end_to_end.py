@@ -157,3 +157,12 @@ def test_a_chinese_comparison_of_two_codes_is_answered_about_those_codes(real_as
     assert not a.refused
     assert a.card_id != "cbec-9710-vs-9810"
     assert "9610" in a.answer and "9710" in a.answer
+
+
+def test_a_guarantee_question_without_the_value_gets_the_guarantee_rule_and_is_asked_for_it(real_assistant):
+    """The calculator recognises a guarantee question missing the goods' value: the answer is the
+    guarantee card's rule (its words also fit the ex officio statistics card, which answered before),
+    then the question for the value."""
+    a = real_assistant.invoke("海关依职权扣货，品牌方要交多少担保")
+    assert a.card_id == "ipr-ex-officio-guarantee-tiers"
+    assert "200,000" in a.answer and "请提供货物的价值" in a.answer
