@@ -370,6 +370,33 @@ class Assistant(Runnable):
             return ""
         return ("法律依据：" + "；".join(parts) + "。") if lang is Lang.ZH else ("Legal basis: " + "; ".join(parts) + ".")
 
+    def _status_answer(self, prep: Prepared, retrieved: list[Hit], backend: str, t0: float) -> Answer | None:
+        """An instrument's standing from the corpus status model, when the question asks for it."""
+        from assistant.answering.status import asked_instrument, instruments, status_sentence
+
+        index = self.retriever.bm25_index
+        table = instruments((index.chunk_id(r), index.metadatas[r]) for r in range(len(index.ids)))
+        inst = asked_instrument(prep.standalone, table)
+        if inst is None:
+            return None
+        replacement = table.get(inst.superseded_by) if inst.status in {"superseded", "partly_superseded"} else None
+        rows = index.rows_by_chunk_id()
+        hits = []
+        for one in (inst, replacement):
+            if one is not None:
+                chunk = index.chunk(rows[one.chunk_id])
+                hits.append(Hit(one.chunk_id, chunk.text, dict(chunk.metadata), 1.0))
+        zh = prep.lang is Lang.ZH
+        sentence = status_sentence(inst, replacement, zh)
+        refs = "".join(f"[{i}]" for i in range(1, len(hits) + 1))
+        short = f"{sentence[:-1]} {refs}{sentence[-1]}"
+        draft = Draft(short, "status", short=[short], points=[], steps=[], intent="legal_basis",
+                      lang=Lang.ZH.value if zh else Lang.EN.value)
+        timings = {"retrieve": _ms(t0)}
+        answer = self._finish(prep, hits, draft, "status", timings, "", retrieved, stated=frozenset({inst.doc_id}))
+        timings.update(answer=_ms(t0) - timings["retrieve"], total=_ms(t0))
+        return answer
+
     def _tool_answer(self, prep: Prepared, calc, retrieved: list[Hit], backend: str, timings: dict) -> Answer | None:
         """The calculator's result as an answer: the figures first, the steps, the legal basis cited.
 
@@ -408,11 +435,11 @@ class Assistant(Runnable):
             lead = []
         points: list[str] = []
         for x in [x for x in lines if x not in lead]:  # result lines that only restate the lead are left out
-            x = x.strip() if x.rstrip()[-1:] in ".)" else x.strip() + "."
+            x = x.strip() if x.rstrip()[-1:] == "." else x.strip() + "."
             if not any(near_duplicate(x, y) for y in [short, *points]):
                 points.append(x)
         # The arithmetic is shown whole: a step is never a restatement, it is how the figure was reached.
-        points += [x if x.rstrip()[-1:] in ".)" else x.rstrip() + "." for x in result.steps]
+        points += [x if x.rstrip()[-1:] == "." else x.rstrip() + "." for x in result.steps]
         draft = Draft(short, "calculator", short=[short], points=points, steps=[],
                       intent="deadline" if calc.tool == "deadline" else "amount",
                       lang=Lang.ZH.value if zh else Lang.EN.value)
@@ -471,8 +498,8 @@ class Assistant(Runnable):
         return renum(short), renum(points), renum(steps), cited, mapping, invalid, uncited
 
     def _finish(self, prep: Prepared, hits: list[Hit], draft: Draft, backend: str, timings: dict, fallback: str,
-                retrieved: list[Hit] | None = None, card: Card | None = None) -> Answer:
-        extractive = backend in (Backend.EXTRACTIVE, "card", "calculator")
+                retrieved: list[Hit] | None = None, card: Card | None = None, stated: frozenset[str] = frozenset()) -> Answer:
+        extractive = backend in (Backend.EXTRACTIVE, "card", "calculator", "status")
         retrieved = hits if retrieved is None else retrieved
         warnings = list(prep.warnings)
         if fallback:
@@ -508,7 +535,8 @@ class Assistant(Runnable):
             titles = catalog_titles(self.retriever.bm25_index.metadatas, "zh")
         for c in cites:
             markers = by_doc.pop(c.doc_id or c.id, None)
-            note = cit.currency_note(c, titles, lang, markers) if markers else ""
+            # An answer about a document's standing states it in its body; no note repeats it.
+            note = cit.currency_note(c, titles, lang, markers) if markers and c.doc_id not in stated else ""
             if note:
                 notes.append(note)
         answer = body + ("\n\n" + " ".join(notes) if notes else "") + "\n\n" + text("disclaimer", lang)
@@ -600,6 +628,10 @@ class Assistant(Runnable):
                 yield from self._emit(self._finish(prep, hits, draft, "card", timings, "", hits, card), stream)
             return
         hits = search_preferring_rules(self.retriever, prep.query, self.settings.top_k, prep.filters, vec)
+        status = self._status_answer(prep, hits, backend, t0)
+        if status is not None:  # "is X still in force?": the status model answers, citing X
+            yield from self._emit(status, stream)
+            return
         calc = None if is_foreign(prep.standalone) else recognise(prep.standalone, chinese=prep.lang is Lang.ZH)
         ask_back, asked_topic = "", ""
         if calc is not None and calc.missing:

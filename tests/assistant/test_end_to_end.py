@@ -166,3 +166,14 @@ def test_a_guarantee_question_without_the_value_gets_the_guarantee_rule_and_is_a
     a = real_assistant.invoke("海关依职权扣货，品牌方要交多少担保")
     assert a.card_id == "ipr-ex-officio-guarantee-tiers"
     assert "200,000" in a.answer and "请提供货物的价值" in a.answer
+
+
+def test_is_an_instrument_still_in_force_is_answered_from_its_status(real_assistant):
+    """The standing leads, both the instrument and its replacement are cited, and no currency note
+    repeats what the answer says."""
+    a = real_assistant.invoke("Is Cai Guan Shui [2016] No. 18 still in force?")
+    assert a.answer.startswith("Partly superseded: Cai Guan Shui [2016] No. 18")
+    assert {c.doc_id for c in a.citations} == {"cbec-retail-import-tax-2016", "cbec-retail-import-tax-2018"}
+    assert "Note: source" not in a.answer
+    zh = real_assistant.invoke("财关税〔2016〕18号还有效吗")
+    assert zh.answer.startswith("部分有效") and "注意：来源" not in zh.answer
