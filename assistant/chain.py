@@ -24,7 +24,7 @@ from assistant.answering import NO_ANSWER, Answerer, Draft, make_answerer
 from assistant.answering.calculable import chinese_lead, recognise
 from assistant.answering.cards import Card, CardIndex
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.answering.followups import rewrite
+from assistant.answering.followups import ASKING_WORDS_ZH, rewrite
 from assistant.answering.intent import Intent, classify
 from assistant.config import Backend, Settings, UiLanguage
 from assistant.guards import (
@@ -275,7 +275,14 @@ class Assistant(Runnable):
                 return text or question
             except Exception:  # rewriting is a help, not a requirement
                 return rewrite(prev, question)
-        return rewrite(prev, question)
+        out = rewrite(prev, question)
+        if out == question and self.lexicon is not None and detect(question) is Lang.ZH:
+            # A Chinese follow-up with no term of its own ("要多久才有结果？", "那一年呢？") would be refused
+            # as not understood; joined to the previous question it keeps that question's subject.
+            subject = [zh for zh, _ in self.lexicon.translate(question).matches if zh not in ASKING_WORDS_ZH]
+            if not subject and not named_codes(question):
+                return f"{prev.rstrip('？?')}？{question}"
+        return out
 
     def _suggestions(self, hits: list[Hit]) -> list[str]:
         seen, out = set(), []

@@ -20,6 +20,8 @@ CLASSES: dict[str, list[str]] = {
     "value": [r"(?:(?:over|under|above|below|more than|less than|up to|about)\s+)?(?:RMB|CNY|¥)\s?\d[\d,]*(?:\.\d+)?"
               r"(?:\s?(?:yuan|元))?"],
     "party": ["sellers?", "right holders?", "platforms?", "consumers?", "buyers?", "logistics (?:firms?|enterprises?)"],
+    # "单次限额是多少" + "那一年呢？": the period asked about now replaces the previous one.
+    "period_zh": ["单次", "每单", "一年", "每年", "年度", "全年"],
 }
 _LEAD = re.compile(
     r"^\s*(?:(?:and|but|also|so|ok(?:ay)?)\b[\s,]*)?(?:(?:what|how) about\b|what if\b)?\s*"
@@ -27,9 +29,15 @@ _LEAD = re.compile(
     re.I,
 )
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|same)\b", re.I)
-# Chinese follow-ups ("那担保要交多少？") are left as asked: joined to the previous question, their
-# translation into the corpus's words loses what is asked now (measured on the reference items).
+# Chinese follow-ups ("那担保要交多少？") are left as asked unless a term swaps: joined to the previous
+# question, their translation into the corpus's words loses what is asked now (measured on the
+# reference items). The chain joins one only when it is not understood on its own (`Assistant._standalone`).
 _FOLLOWUP_START = re.compile(r"^\s*(and|but|also|what about|how about|what if|same|then)\b", re.I)
+_FOLLOWUP_ZH = re.compile(r"^\s*(那么?|还有|如果|要是|假如)|呢\s*[？?]?\s*$|这个|那个|这些|它")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Lexicon words that ask ("how long", "how much", "what to do") without naming a subject: a follow-up
+# made only of these has no subject of its own.
+ASKING_WORDS_ZH = frozenset({"多久", "多长时间", "什么时候", "几天", "多少", "多少钱", "怎么办", "怎么", "为什么"})
 
 
 def _find(cls: str, text: str) -> re.Match | None:
@@ -40,7 +48,8 @@ def _find(cls: str, text: str) -> re.Match | None:
 
 def is_followup(question: str) -> bool:
     words = question.split()
-    return bool(_FOLLOWUP_START.match(question)) or (len(words) <= 6 and bool(_PRONOUN.search(question)))
+    return (bool(_FOLLOWUP_START.match(question)) or (len(words) <= 6 and bool(_PRONOUN.search(question)))
+            or bool(_FOLLOWUP_ZH.search(question)))
 
 
 def rewrite(previous_question: str | None, followup: str) -> str:
@@ -53,5 +62,7 @@ def rewrite(previous_question: str | None, followup: str) -> str:
         new, old = _find(cls, q), _find(cls, prev)
         if new and old and new.group(0).lower() != old.group(0).lower():
             return prev[: old.start()] + new.group(0) + prev[old.end():]
+    if _CJK.search(q):
+        return q  # see _FOLLOWUP_ZH's comment
     rest = _LEAD.sub("", q).rstrip("?").strip()
     return f"{prev.rstrip('?')}? {rest}?" if rest else prev

@@ -30,3 +30,9 @@ def test_a_followup_naming_the_same_term_is_a_new_question_not_a_swap():
     prev = "What is code 9710?"
     assert rewrite(prev, "and can 9710 exports come back tax free?") == "What is code 9710? can 9710 exports come back tax free?"
     assert rewrite(prev, "and 9810?") == "What is code 9810?"
+
+
+def test_a_chinese_followup_swaps_the_period_and_is_otherwise_left_as_asked():
+    assert rewrite("跨境电商零售进口单次限额是多少", "那一年呢？") == "跨境电商零售进口一年限额是多少"
+    assert is_followup("那这个担保啥时候能退回来？") and is_followup("那9810呢")
+    assert rewrite("依职权保护，品牌方要交多少担保？", "那这个担保啥时候能退回来？") == "那这个担保啥时候能退回来？"
