@@ -208,18 +208,20 @@ class CardIndex:
 
     @property
     def card_codes(self) -> list[frozenset[str]]:
-        """Per card, the mode codes its variants and answer name (English and Chinese)."""
+        """Per card, the mode codes its answer names: what it is about (a variant may name a code only
+        to set it apart, as "9710 and 9610, what's the difference" on the 9710 card)."""
         if self._codes is None:
-            self._codes = [named_codes(" ".join((*c.questions, *c.questions_zh, c.short_answer))) for c in self.cards]
+            self._codes = [named_codes(f"{c.short_answer} {c.short_answer_zh}") for c in self.cards]
         return self._codes
 
     _codes: list[frozenset[str]] | None = None
 
     def fits_codes(self, question: str, ci: int) -> bool:
-        """A question naming two or more mode codes (a comparison) is answered only by a card naming
-        them all: "9610和9710有什么区别" is not the 9710-versus-9810 card's question."""
+        """A question naming mode codes is answered only by a card naming them all, or by a card
+        naming no code (a general rule): "9610和9710有什么区别" is not the 9710-versus-9810 card's
+        question, and "what is 9610?" not the 9710 card's (the embedder hardly tells the numbers apart)."""
         asked = named_codes(question)
-        return len(asked) < 2 or asked <= self.card_codes[ci]
+        return not asked or not self.card_codes[ci] or asked <= self.card_codes[ci]
 
     @classmethod
     def build(cls, cards: list[Card], embeddings, threshold: float = 0.0, passages: Iterable[str] = ()) -> CardIndex:

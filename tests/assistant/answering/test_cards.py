@@ -220,3 +220,22 @@ def test_a_comparison_of_codes_gets_only_a_card_naming_every_code(tmp_path):
     m = index.match_chinese("9610和9710有什么区别", lex, retrieved=["b2b:sec-1:0", "b2b:sec-2:0"])
     assert m is None or m.card.id == "retail-vs-b2b"
     assert index.match_chinese("9710和9810有什么区别", lex, retrieved=["b2b:sec-1:0"]).card.id == "b2b-pair"
+
+
+def test_a_question_naming_one_code_never_gets_a_card_about_another_code(tmp_path):
+    """The embedder hardly tells "9610" from "9710": a card whose answer is about 9710 only is not
+    offered for "what is 9610?", while a card naming no code (a general rule) still is."""
+    (tmp_path / "a.yaml").write_text(COMPARISON_CARDS + """
+  - id: general-rule
+    topic: modes
+    intent: definition
+    reviewed: 2026-11-25
+    questions: ["what is a customs supervision code"]
+    short_answer: "A supervision code tells customs which regime a declaration follows."
+    legal_basis: [b2b:sec-3:0]
+""", encoding="utf-8")
+    emb = HashingEmbeddings(256)
+    index = CardIndex.build(load_cards(tmp_path), emb, threshold=0.0)
+    q = "what is 9810"
+    listed = {index.cards[ci].id for _, _, ci, _ in index.shortlist(q, emb.embed_query(q))}
+    assert "retail-vs-b2b" not in listed and {"b2b-pair", "general-rule"} <= listed
