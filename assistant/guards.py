@@ -47,7 +47,8 @@ EVASION = re.compile(
     re.I,
 )
 REQUEST = re.compile(
-    r"\b(how (do|can|could|should|would|to)( i| we)?|help me|tell me how|teach me|show me how|best way|"
+    # "how do I / how to" asks for a method; "how do customs know…" asks how the rule works.
+    r"\b(how (do|can|could|should|would) (i|we|you)|how to|help me|tell me how|teach me|show me how|best way|"
     r"easiest way|any way|a way to|tips?|tricks?|should (i|we)|set (it|this|that) up|what (should|can|do) (i|we) (put|write|declare|call)|is there a (way|trick))\b"
     r"|怎么|如何|教我|有什么办法|有没有办法|能不能帮",
     re.I,

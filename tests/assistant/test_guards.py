@@ -42,6 +42,11 @@ def test_questions_about_the_rules_are_not_declined(question):
     assert evasion_kind(question) is None
 
 
+def test_how_the_rule_works_is_not_a_request_for_a_method():
+    assert evasion_kind("how do customs know my goods are fake if the brand isnt recorded") is None
+    assert evasion_kind("how can we sell replica bags on cbec") == "counterfeits"
+
+
 def test_other_jurisdictions_are_out_of_scope_unless_tied_to_china():
     assert is_foreign("What is the US de minimis for parcels shipped from China?")
     assert not is_foreign("Can an EU brand record its trademark with China customs?")
