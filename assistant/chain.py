@@ -59,6 +59,8 @@ YES_NO_QUESTION_ZH = re.compile(r"(?:吗|(?<![怎什那这多])么|嘛)[？?。�
 YES_NO_OPENER = re.compile(
     r"^(?:(?:Yes|No)\b[,.:;]?\s*|(?:会|不会|可以|不可以|能|不能|是的|是|不是|需要|不需要|要|不用|有|没有|否|对)[。，；])"
 )
+# The same after a hedge: "Reportedly yes: …" -> "Reportedly, …", "据介绍是的：…" -> "据介绍，…".
+HEDGED_YES_NO = re.compile(r"^(Reportedly|据介绍|据报道)\s*(?:yes|no|是的|不是)\s*[:：]\s*", re.I)
 
 
 def asks_yes_or_no(question: str) -> bool:
@@ -325,6 +327,7 @@ class Assistant(Runnable):
         answer = card.short_answer_zh if chinese else card.short_answer
         if question and not asks_yes_or_no(question):
             answer = YES_NO_OPENER.sub("", answer)
+            answer = HEDGED_YES_NO.sub(lambda m: m.group(1) + ("，" if m.group(1).startswith("据") else ", "), answer)
             answer = answer[:1].upper() + answer[1:]
         short = marked(answer, card.legal_basis)
         if question and classify(question) is Intent.LEGAL_BASIS:

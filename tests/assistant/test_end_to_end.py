@@ -177,3 +177,12 @@ def test_is_an_instrument_still_in_force_is_answered_from_its_status(real_assist
     assert "Note: source" not in a.answer
     zh = real_assistant.invoke("财关税〔2016〕18号还有效吗")
     assert zh.answer.startswith("部分有效") and "注意：来源" not in zh.answer
+
+
+def test_a_hedged_yes_is_dropped_when_the_question_is_not_a_yes_no_question(real_assistant):
+    """The card's 'Reportedly yes:' answers 'must a platform publish…?'; asked what the article
+    says, the answer keeps the hedge without the yes."""
+    a = real_assistant.invoke("what does article 44 of the ecommerce law say about publishing complaints")
+    assert a.answer.startswith("Reportedly, according to commentary")
+    zh = real_assistant.invoke("平台公示侵权通知的规定是怎样的")
+    assert zh.answer.startswith("据介绍，按照")
