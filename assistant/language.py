@@ -77,6 +77,28 @@ TEXTS: dict[str, dict[Lang, str]] = {
         Lang.EN: "Note: source [{marker}] ({title}) is partly superseded by {replacement}; what still applies: {still}.",
         Lang.ZH: "注意：来源[{marker}]（{title}）已部分被{replacement}取代；仍然适用的部分：{still}。",
     },
+    # An instrument's standing as the answer itself (`assistant/answering/status.py`): the standing
+    # leads, not "yes" or "no" ("has X been replaced?" and "is X in force?" have opposite answers).
+    "standing_superseded": {
+        Lang.EN: "Superseded: {name} is no longer in force; {replacement} replaced it.",
+        Lang.ZH: "已不再有效：{name}已被{replacement}取代。",
+    },
+    "standing_partly_superseded": {
+        Lang.EN: "Partly superseded: {name} was replaced in part by {replacement}; what still applies: {still}.",
+        Lang.ZH: "部分有效：{name}已部分被{replacement}取代；仍然适用的部分：{still}。",
+    },
+    "standing_expired": {
+        Lang.EN: "Expired: {name} ceased to apply on {date}.",
+        Lang.ZH: "已失效：{name}已于{date}失效。",
+    },
+    "standing_guidance": {
+        Lang.EN: "Guidance, not law: {name} has no legal force of its own.",
+        Lang.ZH: "{name}属于指引，不是法律规定，本身没有法律效力。",
+    },
+    "standing_in_force": {
+        Lang.EN: "In force: {name}{since}; no later instrument is recorded as replacing it.",
+        Lang.ZH: "现行有效：{name}{since}，目前没有被取代的记录。",
+    },
     "expired": {
         Lang.EN: "Note: source [{marker}] ({title}) expired on {date}; check whether a later rule replaced it.",
         Lang.ZH: "注意：来源[{marker}]（{title}）已于{date}失效，请核实是否有后续规定。",

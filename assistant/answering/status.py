@@ -108,35 +108,27 @@ def _zh_name(inst: Instrument) -> str:
 
 
 def status_sentence(inst: Instrument, replacement: Instrument | None, zh: bool) -> str:
-    """The answer's first sentence: yes / no / partly, and what replaced it or still applies."""
-    ref = inst.official_ref.split(" (")[0].split(";")[0]
-    if re.search(r"amended|revised", inst.official_ref, re.I):
-        ref += " (as amended)" if not zh else ""
+    """The answer's first sentence: the standing, and what replaced it or still applies."""
+    from assistant.language import Lang, text
+
     if zh:
-        name = _zh_name(inst)
-        repl = _zh_name(replacement) if replacement else "后续文件"
-        if inst.status == "superseded":
-            return f"已不再有效：{name}已被{repl}取代。"
-        if inst.status == "partly_superseded":
-            still = (inst.still_applies_zh or inst.still_applies).rstrip("。. ")
-            return f"部分有效：{name}已部分被{repl}取代；仍然适用的部分：{still}。"
-        if inst.status == "expired":
-            return f"已失效：{name}已于{inst.expired_on or '此前'}失效。"
-        if inst.status == "guidance":
-            return f"{name}属于指引，不是法律规定，本身没有法律效力。"
+        name, repl = _zh_name(inst), (_zh_name(replacement) if replacement else "后续文件")
+        still = (inst.still_applies_zh or inst.still_applies).rstrip("。. ")
         since = f"，自{inst.effective}起施行" if inst.effective else ""
-        return f"现行有效：{name}{since}，目前没有被取代的记录。"
-    repl = (replacement.official_ref.split(" (")[0] if replacement else "a later instrument")
-    # The standing leads, not "yes" or "no": "has X been replaced?" and "is X in force?" are the
-    # same question with opposite answers.
-    if inst.status == "superseded":
-        return f"Superseded: {ref} is no longer in force; {repl} replaced it."
-    if inst.status == "partly_superseded":
+        date = inst.expired_on or "此前"
+    else:
+        name = inst.official_ref.split(" (")[0].split(";")[0]
+        if re.search(r"amended|revised", inst.official_ref, re.I):
+            name += " (as amended)"
+        if inst.status == "guidance":
+            name = inst.title
+        repl = replacement.official_ref.split(" (")[0] if replacement else "a later instrument"
         still = inst.still_applies.rstrip(". ")
-        return f"Partly superseded: {ref} was replaced in part by {repl}; what still applies: {still}."
-    if inst.status == "expired":
-        return f"Expired: {ref} ceased to apply on {inst.expired_on or 'an earlier date'}."
-    if inst.status == "guidance":
-        return f"Guidance, not law: {inst.title} has no legal force of its own."
-    since = f", in force since {inst.effective}" if inst.effective else ""
-    return f"In force: {ref}{since}; no later instrument is recorded as replacing it."
+        since = f", in force since {inst.effective}" if inst.effective else ""
+        date = inst.expired_on or "an earlier date"
+    status = inst.status if inst.status in STANDINGS else "in_force"
+    return text(f"standing_{status}", Lang.ZH if zh else Lang.EN).format(
+        name=name, replacement=repl, still=still, since=since, date=date)
+
+
+STANDINGS = frozenset({"superseded", "partly_superseded", "expired", "guidance", "in_force"})
