@@ -380,10 +380,17 @@ class Assistant(Runnable):
             return ""
         return ("法律依据：" + "；".join(parts) + "。") if lang is Lang.ZH else ("Legal basis: " + "; ".join(parts) + ".")
 
-    def _status_answer(self, prep: Prepared, retrieved: list[Hit], backend: str, t0: float) -> Answer | None:
+    def _status_answer(self, prep: Prepared, retrieved: list[Hit], t0: float) -> Answer | None:
         """An instrument's standing from the corpus status model, when the question asks for it."""
-        from assistant.answering.status import asked_instrument, instruments, status_sentence
+        from assistant.answering.status import (
+            asked_instrument,
+            asks_about_standing,
+            instruments,
+            status_sentence,
+        )
 
+        if not asks_about_standing(prep.standalone):
+            return None
         index = self.retriever.bm25_index
         table = instruments((index.chunk_id(r), index.metadatas[r]) for r in range(len(index.ids)))
         inst = asked_instrument(prep.standalone, table)
@@ -638,7 +645,7 @@ class Assistant(Runnable):
                 yield from self._emit(self._finish(prep, hits, draft, "card", timings, "", hits, card), stream)
             return
         hits = search_preferring_rules(self.retriever, prep.query, self.settings.top_k, prep.filters, vec)
-        status = self._status_answer(prep, hits, backend, t0)
+        status = self._status_answer(prep, hits, t0)
         if status is not None:  # "is X still in force?": the status model answers, citing X
             yield from self._emit(status, stream)
             return

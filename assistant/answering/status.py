@@ -42,6 +42,11 @@ def instrument_keys(text: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys(k for _, k in sorted(found)))
 
 
+def asks_about_standing(question: str) -> bool:
+    """Whether the question asks if a numbered instrument still applies (cheap: no table needed)."""
+    return bool(ASKS_STATUS.search(question)) and bool(instrument_keys(question))
+
+
 @dataclass(frozen=True)
 class Instrument:
     """One document's standing, as its front matter states it."""
@@ -84,9 +89,7 @@ def asked_instrument(question: str, table: dict[str, Instrument]) -> Instrument 
     number; the document chosen is one whose official reference starts with that number (the
     document is about the instrument, not one that mentions it), a primary instrument first.
     """
-    if not ASKS_STATUS.search(question):
-        return None
-    asked = instrument_keys(question)
+    asked = instrument_keys(question) if asks_about_standing(question) else []
     if not asked:
         return None
     candidates = []
