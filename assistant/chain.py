@@ -296,17 +296,20 @@ class Assistant(Runnable):
         return out[:3]
 
     # ---- cards -----------------------------------------------------------------------------
+    def _cited(self, ids) -> list[Hit] | None:
+        """The index's passages with these chunk ids, in order; None when one is missing (cards,
+        calculators and the status answer cite fixed passages, not search results)."""
+        index = self.retriever.bm25_index
+        rows = index.rows_by_chunk_id()
+        if any(cid not in rows for cid in ids):
+            return None
+        return [Hit(cid, (c := index.chunk(rows[cid])).text, dict(c.metadata), 1.0) for cid in ids]
+
     def _card_hits(self, card: Card, filters: Filters) -> list[Hit] | None:
         """The passages a card cites, from the index; None when one is missing or filtered out."""
-        rows = self.retriever.bm25_index.rows_by_chunk_id()
-        hits = []
-        for cid in card.cited_ids():
-            if cid not in rows:
-                return None
-            chunk = self.retriever.bm25_index.chunk(rows[cid])
-            if cid in card.legal_basis and not filters.matches(chunk.metadata):
-                return None
-            hits.append(Hit(cid, chunk.text, dict(chunk.metadata), 1.0))
+        hits = self._cited(card.cited_ids())
+        if hits is None or any(h.chunk_id in card.legal_basis and not filters.matches(h.metadata) for h in hits):
+            return None
         return hits
 
     def _card_draft(self, card: Card, hits: list[Hit], question: str = "", lang: Lang = Lang.EN) -> Draft:
@@ -397,12 +400,7 @@ class Assistant(Runnable):
         if inst is None:
             return None
         replacement = table.get(inst.superseded_by) if inst.status in {"superseded", "partly_superseded"} else None
-        rows = index.rows_by_chunk_id()
-        hits = []
-        for one in (inst, replacement):
-            if one is not None:
-                chunk = index.chunk(rows[one.chunk_id])
-                hits.append(Hit(one.chunk_id, chunk.text, dict(chunk.metadata), 1.0))
+        hits = self._cited([one.chunk_id for one in (inst, replacement) if one is not None]) or []
         zh = prep.lang is Lang.ZH
         sentence = status_sentence(inst, replacement, zh)
         refs = "".join(f"[{i}]" for i in range(1, len(hits) + 1))
@@ -435,13 +433,9 @@ class Assistant(Runnable):
             return Answer(prep.question, message + "\n\n" + text("disclaimer", prep.lang), False, [], "calculator",
                           timings, prep.standalone, list(prep.warnings), body_text=message, short_answer=message,
                           lang=prep.lang.value, filters=prep.filters.describe())
-        rows = self.retriever.bm25_index.rows_by_chunk_id()
-        if not result.legal_basis or any(cid not in rows for cid in result.legal_basis):
+        hits = self._cited(result.legal_basis) if result.legal_basis else None
+        if not hits:
             return None
-        hits = []
-        for cid in result.legal_basis:
-            chunk = self.retriever.bm25_index.chunk(rows[cid])
-            hits.append(Hit(cid, chunk.text, dict(chunk.metadata), 1.0))
         refs = "".join(f"[{i}]" for i in range(1, len(hits) + 1))
         lines = result.headline()
         # The figure asked for leads; the other result lines and the arithmetic follow as points.

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assistant.schema import PRIMARY_DOC_TYPES
+
 # Asking about standing, not mentioning it: "is X still in force?", "has X been replaced?", "X还有效吗"
 # ("Under X, in force since 2019, what are the limits?" asks about the limits).
 ASKS_STATUS = re.compile(
@@ -28,7 +30,6 @@ _YEAR_NO = re.compile(r"((?:19|20)\d\d)\s*[\]〕)）]?\s*年?\s*(?:No\.?\s*|第\
                       r"|[〔\[(（]?((?:19|20)\d\d)[〕\])）年]\s*(\d{1,4})\s*号", re.I)
 # "Decree No. 395", "Order No. 265", "令第395号"
 _DECREE_NO = re.compile(r"\b(?:Decree|Order)\s+No\.?\s*(\d{1,4})\b|令第\s*(\d{1,4})\s*号", re.I)
-PRIMARY_TYPES = frozenset({"law", "regulation", "announcement", "tax_notice"})
 
 
 def instrument_keys(text: str) -> list[tuple[str, str]]:
@@ -96,7 +97,7 @@ def asked_instrument(question: str, table: dict[str, Instrument]) -> Instrument 
     for inst in table.values():
         keys = instrument_keys(inst.official_ref)
         if keys and keys[0] in asked:
-            candidates.append((asked.index(keys[0]), inst.doc_type not in PRIMARY_TYPES, len(inst.official_ref), inst.doc_id))
+            candidates.append((asked.index(keys[0]), inst.doc_type not in PRIMARY_DOC_TYPES, len(inst.official_ref), inst.doc_id))
     if not candidates:
         return None
     return table[min(candidates)[3]]
