@@ -54,6 +54,8 @@ bench: install
 	$(BIN)/python -m evals obliqa --docs $(OBLIQA)/StructuredRegulatoryDocuments --questions $(OBLIQA)/ObliQA_dev.json
 	$(BIN)/python -m evals latency --docs $(OBLIQA)/StructuredRegulatoryDocuments --questions $(OBLIQA)/ObliQA_dev.json
 	$(BIN)/python -m evals ingest-rate --docs $(OBLIQA)/StructuredRegulatoryDocuments
+	CBEC_EMBEDDER=onnx:int8 $(BIN)/python -m evals ingest-rate --docs $(OBLIQA)/StructuredRegulatoryDocuments \
+		--against bundled:all-MiniLM-L6-v2
 	$(BIN)/python -m evals growth --docs $(OBLIQA)/StructuredRegulatoryDocuments --questions $(OBLIQA)/ObliQA_dev.json \
 		--sizes 1000,10000
 

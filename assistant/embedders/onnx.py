@@ -151,13 +151,19 @@ def export(model_path: Path, out: Path, int8: bool = False) -> Path:
 
     Needs torch, transformers and onnx: a build step, never run by the server. The file is
     written under a temporary name and renamed, so a reader never sees half a model.
+
+    The graph is exported with the eager attention (its pattern is the one ONNX Runtime's BERT
+    fusions recognise) and fused: embeddings + layer norm, attention, bias + GELU and skip + layer
+    norm each become one kernel. Measured on 400 ObliQA chunks, 2 cores, 6 interleaved rounds:
+    fp32 71 against 58 chunks/s, vectors unchanged (cosine 1.0); int8 130 against 98 chunks/s.
+    A graph without those patterns is kept as exported.
     """
     import shutil
 
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(model_path)).eval()
+    model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager").eval()
 
     class Pooled(torch.nn.Module):
         """The model plus mean pooling and normalisation: the graph outputs the sentence vector."""
@@ -181,26 +187,53 @@ def export(model_path: Path, out: Path, int8: bool = False) -> Path:
     dummy = torch.ones((2, 8), dtype=torch.long)
     axes = {"0": "batch", "1": "tokens"}
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    fp32 = tmp / ("fp32.onnx" if int8 else MODEL_FILE)
+    raw = tmp / "raw.onnx"
     with torch.no_grad():
         torch.onnx.export(
-            Pooled(model), (dummy, dummy, torch.zeros_like(dummy)), str(fp32),
+            Pooled(model), (dummy, dummy, torch.zeros_like(dummy)), str(raw),
             input_names=names, output_names=["embedding"],
             dynamic_axes={**{n: {0: axes["0"], 1: axes["1"]} for n in names}, "embedding": {0: axes["0"]}},
             opset_version=17, dynamo=False,
         )
+    fused = _fuse(raw, tmp / "fused.onnx", model.config)
+    meta = {"source": str(model_path), "int8": int8, "fused": fused != raw}
     if int8:
+        import onnx
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        # Per-channel scales keep every sentence within cosine 0.98 of the torch model (per-tensor
-        # scales measured 0.89 on long passages).
-        quantize_dynamic(str(fp32), str(tmp / MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True)
-        fp32.unlink()
+        # Per-channel scales keep sentences within cosine 0.98 of the torch model (per-tensor
+        # scales measured 0.89 on long passages). Only the matrix products and the fused attention
+        # are quantised: int8 embedding tables (EmbedLayerNormalization) cost fidelity (minimum
+        # cosine 0.979 against 0.981 on 300 ObliQA chunks) for no speed.
+        quantize_dynamic(
+            str(fused), str(tmp / MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True,
+            op_types_to_quantize=["MatMul", "Attention"],
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # fused ops have no inferred types
+        )
+        fused.unlink()
+    else:
+        fused.rename(tmp / MODEL_FILE)
+    if raw.exists():
+        raw.unlink()
     shutil.copy(Path(model_path) / TOKENIZER_FILE, tmp / TOKENIZER_FILE)
-    (tmp / META_FILE).write_text(json.dumps({"source": str(model_path), "int8": int8}))
+    (tmp / META_FILE).write_text(json.dumps(meta))
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     return out
+
+
+def _fuse(raw: Path, target: Path, config) -> Path:
+    """``raw`` with ONNX Runtime's BERT fusions applied, written to ``target``; ``raw`` itself when
+    the graph has no attention the fusions recognise (another architecture): it runs unfused."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    heads = getattr(config, "num_attention_heads", 0)
+    hidden = getattr(config, "hidden_size", 0)
+    model = optimize_model(str(raw), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=0)
+    if not model.get_fused_operator_statistics().get("Attention"):
+        return raw
+    model.save_model_to_file(str(target))
+    return target
 
 
 def ensure_exported(arg: str, data_dir: Path, log=print) -> Path | None:

@@ -51,10 +51,26 @@ def test_embeddings_match_the_torch_model(exported, torch_vectors, variant, floo
     cosines = (onnx * torch_vectors).sum(axis=1)
     assert cosines.min() >= floor, dict(zip(TEXTS, cosines.round(4), strict=True))
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-4)
-    # A batch gives what one-by-one gives: padding does not leak into the vectors (int8 quantises
-    # activations per batch, so it is close rather than equal).
-    one = OnnxEmbeddings(folder, variant).embed_query(TEXTS[1])
-    assert float(np.dot(one, onnx[1])) > (0.9999 if variant == "fp32" else 0.99)
+    # One by one, each text meets the same bar (a query is encoded alone). fp32: exactly what the
+    # batch gave, so padding does not leak into the vectors. int8 quantises activations per batch,
+    # so a text's vector depends a little on its batch (cosine 0.97-1.0 between the two, measured).
+    alone = np.asarray([OnnxEmbeddings(folder, variant).embed_query(t) for t in TEXTS])
+    assert (alone * torch_vectors).sum(axis=1).min() >= floor
+    if variant == "fp32":
+        assert ((alone * onnx).sum(axis=1) > 0.9999).all()
+
+
+@pytest.mark.parametrize("variant", ["fp32", "int8"])
+def test_the_bundled_model_is_exported_with_fused_kernels(exported, variant):
+    """The export runs ONNX Runtime's BERT fusions (attention, embeddings + layer norm, GELU): the
+    fused graph encodes about a quarter faster. An export that lost them (say, transformers changed
+    the traced attention pattern) would still work, only slower, so this is where it shows."""
+    import onnx
+
+    folder, _ = resolve(variant, exported)
+    assert json.loads((folder / "export.json").read_text())["fused"] is True
+    ops = {node.op_type for node in onnx.load(str(folder / "model.onnx")).graph.node}
+    assert ops & {"Attention", "QAttention"} and "EmbedLayerNormalization" in ops
 
 
 @pytest.mark.parametrize("batch_size", [1, 2, 64])
