@@ -117,12 +117,17 @@ def neutralise_markers(text: str) -> str:
     return MARKER.sub(r"(\1)", text)
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def terms(text: str) -> list[str]:
     """Lower-cased content words with a light suffix strip, so "limits" meets "limit"."""
     out = []
     for w in _WORD.findall(text.lower()):
         if w in STOP or len(w) < 2:
             continue
+        if _GROUPED.fullmatch(w):  # "5,000" and "5000" are one figure
+            w = w.replace(",", "")
         for suf in ("ies", "es", "s"):
             if len(w) > 4 and w.endswith(suf) and not w.endswith("ss"):
                 w = w[: -len(suf)] + ("y" if suf == "ies" else "")

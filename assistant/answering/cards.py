@@ -234,9 +234,7 @@ class CardIndex:
         if variants:
             vecs = np.asarray(embeddings.embed_documents(variants + [c.short_answer for c in cards]), dtype=np.float32)
             vectors, answers = vecs[: len(variants)], vecs[len(variants):]
-        card_terms = [
-            frozenset(terms(" ".join((*c.questions, c.short_answer, *(k.text for k in c.key_points))))) for c in cards
-        ]
+        card_terms = [_card_terms(c) for c in cards]
         df: dict[str, int] = {}
         for ts in card_terms:
             for t in ts:
@@ -362,7 +360,11 @@ class CardIndex:
             return out
 
         if self._zh is None:
-            per_card = [frozenset(concepts(" ".join(c.questions_zh))) for c in self.cards]
+            # As in English, a figure counts when the card's answer states it (`_card_terms`).
+            stated = [{t for t in ts if t.replace(".", "").isdigit()} for ts in self.card_terms]
+            per_card = [frozenset(t for t in concepts(" ".join(c.questions_zh))
+                                  if not t.replace(".", "").isdigit() or t in figures) | figures
+                        for c, figures in zip(self.cards, stated, strict=True)]
             df: dict[str, int] = {}
             for ts in per_card:
                 for t in ts:
@@ -431,6 +433,15 @@ class CardIndex:
 
 
 _DIRECTION = re.compile(r"\b(import|export)(?:s|ed|ing|er|ers)?\b", re.I)
+
+
+def _card_terms(card: Card) -> frozenset[str]:
+    """The words a card answers to: its questions' and its answer's. A figure counts only when the
+    answer states it: "6000 rmb in one order" in a question is an example, and a question naming
+    RMB 6,000 is not closer to that card than to the one stating the rule for such orders."""
+    said = set(terms(" ".join((card.short_answer, *(k.text for k in card.key_points)))))
+    asked = {t for t in terms(" ".join(card.questions)) if not t.replace(".", "").isdigit() or t in said}
+    return frozenset(said | asked)
 
 
 def char_pairs(text: str) -> frozenset[str]:

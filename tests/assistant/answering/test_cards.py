@@ -239,3 +239,32 @@ def test_a_question_naming_one_code_never_gets_a_card_about_another_code(tmp_pat
     q = "what is 9810"
     listed = {index.cards[ci].id for _, _, ci, _ in index.shortlist(q, emb.embed_query(q))}
     assert "retail-vs-b2b" not in listed and {"b2b-pair", "general-rule"} <= listed
+
+
+def test_a_figure_counts_for_the_card_whose_answer_states_it(tmp_path):
+    """"RMB 5,000" and "5000" are one figure, and a figure a card's question only uses as an
+    example (6000 rmb in one order) does not count for that card: the card stating the rule for
+    such orders is closer."""
+    (tmp_path / "a.yaml").write_text("""
+cards:
+  - id: per-order-limit
+    topic: tax
+    intent: amount
+    reviewed: 2026-11-25
+    questions: ["my customer wants to buy 6000 rmb worth in one order, allowed?"]
+    short_answer: "The per-order limit is RMB 5,000."
+    legal_basis: [tax:sec-1:0]
+  - id: single-item
+    topic: tax
+    intent: permission
+    reviewed: 2026-11-25
+    questions: ["can one item above the limit still go through"]
+    short_answer: "An order above RMB 5,000 holding one item may still clear, taxed in full."
+    legal_basis: [tax:sec-2:0]
+""", encoding="utf-8")
+    index = CardIndex.build(load_cards(tmp_path), HashingEmbeddings(64), threshold=0.3)
+    limit, single = range(2)
+    assert index.coverage("is the limit 5000 rmb", limit) == index.coverage("is the limit RMB 5,000", limit) == 1.0
+    assert "6000" not in index.card_terms[limit] and "5000" in index.card_terms[single]
+    q = "an order of one item costing RMB 6,000"
+    assert index.coverage(q, single) > index.coverage(q, limit)

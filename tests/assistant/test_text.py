@@ -1,0 +1,9 @@
+"""Shared text helpers: the words that decide which card and which passage answer a question."""
+
+from assistant.text import terms
+
+
+def test_terms_read_a_grouped_figure_as_one_number():
+    assert terms("over RMB 5,000 and 26,000 a year") == ["rmb", "5000", "26000", "year"]
+    assert terms("5000 yuan") == ["5000", "yuan"]
+    assert "1.5" in terms("a rate of 1.5 times")  # a decimal point is not a group separator
