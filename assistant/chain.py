@@ -618,6 +618,15 @@ class Assistant(Runnable):
 
         return relate
 
+    def _uses_cards(self, prep: Prepared) -> bool:
+        """Whether cards may answer: the extractive engine (LLM backends write their own answer from
+        the passages) on the default view (a user who narrowed the sources, to a doc type, superseded
+        instruments or a date range, is answered from the passages those filters allow), and not a
+        question about a case, an example or figures (answered from those passages)."""
+        default_view = dataclasses.replace(prep.filters, workspace="") == self.retriever.filters
+        return (self.cards is not None and isinstance(self.answerer, ExtractiveAnswerer) and default_view
+                and not asks_for_cases(prep.query))
+
     def _embed(self, text: str) -> list[float] | None:
         return self.retriever.store.embeddings.embed_documents([text])[0] if self.settings.dense_weight else None
 
@@ -666,18 +675,16 @@ class Assistant(Runnable):
         relevant = (not chinese or understood) and is_relevant(
             prep.query, hits, floor, dense_used=self.settings.dense_weight != 0, original=prep.standalone
         )
-        if not relevant:
+        match = None
+        if not relevant and not chinese and self._uses_cards(prep) and vec is not None and not is_foreign(prep.standalone):
+            # MiniLM scores a short colloquial question ("whats a recordal") far from every passage;
+            # a card carrying nearly all its words is evidence enough that the corpus covers it.
+            match = self.cards.match(prep.standalone, vec, declines=False, words_only=True)
+        if not relevant and match is None:
             timings.update(answer=0.0, total=_ms(t0))
             yield self._refusal(prep, hits, backend, timings, list(prep.warnings))
             return
-        match = None
-        # Cards answer the default view; a user who narrowed the sources (a doc type, superseded
-        # instruments, a date range) is answered from the passages those filters allow.
-        # LLM backends write their own answer from the passages; cards are the extractive engine's layer.
-        default_view = dataclasses.replace(prep.filters, workspace="") == self.retriever.filters
-        use_cards = isinstance(self.answerer, ExtractiveAnswerer) and default_view
-        # A question about a case, an example or figures is answered from those passages.
-        use_cards = use_cards and not asks_for_cases(prep.query)
+        use_cards = self._uses_cards(prep) and match is None
         if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:
             # A Chinese question: matched on the cards' Chinese variants, word by word.
             match = self.cards.match_chinese(prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec,

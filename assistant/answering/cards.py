@@ -309,11 +309,14 @@ class CardIndex:
         return sorted(out, reverse=True)
 
     def match(self, question: str, qvec: Sequence[float], retrieved: Sequence[str] = (),
-              declines: bool | None = None, among: Iterable[str] | None = None) -> CardMatch | None:
+              declines: bool | None = None, among: Iterable[str] | None = None,
+              words_only: bool = False) -> CardMatch | None:
         """The card that answers ``question``, or None when no card is clearly it.
 
         ``retrieved`` are the chunk ids retrieval returned, best first; ``declines`` restricts the
         search to decline cards (True) or to answer cards (False); ``among`` to the cards named.
+        ``words_only``: retrieval cannot vouch (its passages were too far from the question), so
+        only a card carrying nearly all the question's words, or a near-verbatim variant, answers.
         """
         listed = self.shortlist(question, qvec, retrieved, declines, among)
         if not listed:
@@ -326,9 +329,9 @@ class CardIndex:
         # Close in meaning, most of the question's known words, and retrieval agrees; or, without
         # retrieval's agreement, nearly all the words and still close.
         confident = (
-            (sim >= self.threshold and coverage >= MIN_COVERAGE and agrees)
+            (sim >= self.threshold and coverage >= MIN_COVERAGE and agrees and not words_only)
             or (sim >= self.threshold - 0.08 and coverage >= STRONG_COVERAGE)
-            or (sim >= NEAR_VERBATIM and agrees)
+            or (sim >= NEAR_VERBATIM and (agrees or words_only))
         )
         return CardMatch(card, float(sim), self.variants[vi]) if confident else None
 

@@ -186,3 +186,14 @@ def test_a_hedged_yes_is_dropped_when_the_question_is_not_a_yes_no_question(real
     assert a.answer.startswith("Reportedly, according to commentary")
     zh = real_assistant.invoke("平台公示侵权通知的规定是怎样的")
     assert zh.answer.startswith("据介绍，按照")
+
+
+def test_a_short_question_far_from_every_passage_is_answered_by_the_card_carrying_its_words(real_assistant):
+    """MiniLM puts "whats a recordal" below the relevance floor of every passage; the recordation
+    card carries all its words, so it answers instead of a refusal. Off-topic questions with no
+    such card are still refused."""
+    a = real_assistant.invoke("whats a recordal")
+    assert not a.refused and a.card_id == "ipr-recordation-what"
+    assert "GACC" in a.short_answer
+    for question in ("what is the capital of france", "tell me a joke"):
+        assert real_assistant.invoke(question).refused, question

@@ -268,3 +268,16 @@ cards:
     assert "6000" not in index.card_terms[limit] and "5000" in index.card_terms[single]
     q = "an order of one item costing RMB 6,000"
     assert index.coverage(q, single) > index.coverage(q, limit)
+
+
+def test_without_retrievals_voucher_a_card_needs_nearly_all_the_words(tmp_path):
+    """``words_only`` (retrieval's passages were too far to vouch): closeness and half the words are
+    not enough, nearly all the words are."""
+    (tmp_path / "a.yaml").write_text(CARD)
+    emb = HashingEmbeddings(256)
+    index = CardIndex.build(load_cards(tmp_path), emb, threshold=0.5, passages=["per person limits for companies"])
+    half = "What is the annual limit for companies?"
+    assert index.match(half, emb.embed_query(half)) is not None  # retrieval not asked: closeness and half the words
+    assert index.match(half, emb.embed_query(half), words_only=True) is None
+    full = "annual limit per person"
+    assert index.match(full, emb.embed_query(full), words_only=True).card.id == "demo-limit"
