@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.text import strip_markers, terms
+from assistant.text import split_sentences, strip_markers, terms
 
 # Lower-case hyphenated ids of three or more parts ("seller-after-detention",
 # "gacc-2018-194-cbec-retail-export"). Ordinary compounds ("cross-border", "e-commerce") have two
@@ -117,8 +117,10 @@ def flags(sentences: Sequence[str]) -> list[str]:
             out.append(f"meta-sentence: {short!r}")
         if is_dangling(s):
             out.append(f"dangling reference: {short!r}")
-        if words(s) > MAX_WORDS:
-            out.append(f"over-long ({words(s)} words): {short!r}")
+        # Length is a sentence's: a short answer may lead with its legal basis in a sentence of its own.
+        longest = max((words(p) for p in split_sentences(s)), default=0)
+        if longest > MAX_WORDS:
+            out.append(f"over-long ({longest} words): {short!r}")
         if is_cut(s):
             out.append(f"cut sentence: {short!r}")
         if is_fragment(s):

@@ -1,6 +1,7 @@
 """The readability rules the composer avoids and the evals measure."""
 
 from assistant.readability import (
+    MAX_WORDS,
     flags,
     has_slug,
     is_cut,
@@ -9,6 +10,7 @@ from assistant.readability import (
     is_meta,
     near_duplicate,
     numbers,
+    words,
 )
 
 
@@ -59,3 +61,13 @@ def test_a_list_item_torn_from_its_lead_in_is_a_fragment():
     # Short answers that state something are not fragments: a yes or no, a figure, Chinese.
     assert not is_fragment("No [1].") and not is_fragment("RMB 26,000 a year [1].") and not is_fragment("不是必须的。")
     assert not is_fragment("Customs notifies the holder at once [1].")
+
+
+def test_length_is_judged_per_sentence_of_a_two_sentence_lead():
+    """A which-document answer leads with its legal basis in a sentence of its own, before the card's
+    answer: together over the limit, each sentence within it."""
+    basis = "Legal basis: Cai Shui [2018] No. 103, Section 1 [1]; GACC Announcements 2020 No. 75 and 2021 No. 47, Section 7 [2]."
+    answer = "The route depends on the customs code: " + " ".join(["9710 exports claim the refund"] * 8) + " [1]."
+    assert words(basis) + words(answer) > MAX_WORDS >= max(words(basis), words(answer))
+    assert flags([f"{basis} {answer}"]) == []
+    assert flags([f"{basis} {answer} {answer}".replace(". The", ", the")])[0].startswith("over-long")
