@@ -161,6 +161,11 @@ DEFAULT_CARD_THRESHOLD = 0.70
 MIN_COVERAGE = 0.5  # share of the question's known words the card must contain
 STRONG_COVERAGE = 0.8
 NEAR_VERBATIM = 0.88
+# Without retrieval's agreement a close card with most of the words still answers when it is this far
+# ahead of the next card (combined score): no other card competes for the question, and the passages
+# retrieval found are the ones MiniLM put near a wording it handles badly.
+CLEAR_COVERAGE = 0.7
+FAR_AHEAD = 0.4
 ASKS_FOR_STEPS = re.compile(r"\bwhat (should|do|can|must) (i|we) do\b|\bwhat (now|next)\b|\bhow (do|should) (i|we) (respond|react|handle)", re.I)
 STEPS_BONUS = 0.3
 INTENT_BONUS = 0.1
@@ -327,9 +332,12 @@ class CardIndex:
         agrees = not retrieved or any(c in ranks for c in card.cited_ids())
         coverage = self.coverage(question, ci)
         # Close in meaning, most of the question's known words, and retrieval agrees; or, without
-        # retrieval's agreement, nearly all the words and still close.
+        # retrieval's agreement, most of the words and far ahead of every other card, or nearly all
+        # the words and still close.
+        margin = listed[0][0] - listed[1][0] if len(listed) > 1 else listed[0][0]
         confident = (
             (sim >= self.threshold and coverage >= MIN_COVERAGE and agrees and not words_only)
+            or (sim >= self.threshold and coverage >= CLEAR_COVERAGE and margin >= FAR_AHEAD)
             or (sim >= self.threshold - 0.08 and coverage >= STRONG_COVERAGE)
             or (sim >= NEAR_VERBATIM and (agrees or words_only))
         )

@@ -281,3 +281,19 @@ def test_without_retrievals_voucher_a_card_needs_nearly_all_the_words(tmp_path):
     assert index.match(half, emb.embed_query(half), words_only=True) is None
     full = "annual limit per person"
     assert index.match(full, emb.embed_query(full), words_only=True).card.id == "demo-limit"
+
+
+def test_a_card_far_ahead_of_every_other_answers_without_retrievals_agreement(tmp_path):
+    """Close, most of the words, and far ahead of the next card: the card answers even when retrieval
+    found none of its passages. With a second card just as close, retrieval must agree."""
+    (tmp_path / "a.yaml").write_text(CARD)
+    emb = HashingEmbeddings(256)
+    passages = ["per person limits for companies"]
+    index = CardIndex.build(load_cards(tmp_path), emb, threshold=0.5, passages=passages)
+    q = "What is the annual limit per person for companies?"
+    assert 0.7 <= index.coverage(q, 0) < 0.8
+    m = index.match(q, emb.embed_query(q), retrieved=["other:x:0"])
+    assert m is not None and m.card.id == "demo-limit"
+    (tmp_path / "b.yaml").write_text(CARD.replace("demo-limit", "demo-limit-twin").replace("demo-renewal", "demo-renewal-twin"))
+    twins = CardIndex.build(load_cards(tmp_path), emb, threshold=0.5, passages=passages)
+    assert twins.match(q, emb.embed_query(q), retrieved=["other:x:0"]) is None
