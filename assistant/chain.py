@@ -41,7 +41,7 @@ from assistant.readability import near_duplicate
 from assistant.retrieval import Filters, Hit, HybridRetriever, build_retriever
 from assistant.retrieval.source_prior import asks_for_cases, search_preferring_rules
 from assistant.schema import is_legal_text, named_codes
-from assistant.text import MARKER, split_sentences
+from assistant.text import MARKER, split_sentences, terms
 
 DISCLAIMER = text("disclaimer", Lang.EN)
 REFUSAL = text("refusal", Lang.EN)
@@ -166,6 +166,9 @@ class Answer:
         return self.body_text or self.answer.split("\n\n")[0]
 
 
+_JOINED = "_joined_standalone"  # internal input key: the standalone question of a retried follow-up
+
+
 @dataclass
 class Prepared:
     """A question made ready for retrieval: cleaned, made standalone, with its filters."""
@@ -254,7 +257,8 @@ class Assistant(Runnable):
             filters = self.retriever.filters
         elif isinstance(filters, (list, tuple)):
             filters = Filters.parse(filters, include_superseded=self.settings.include_superseded)
-        standalone = self._standalone(history, question)
+        # `_as_followup` sets the standalone question when it retries a refused one as a follow-up.
+        standalone = inp.get(_JOINED) or self._standalone(history, question)
         fixed = self.settings.ui_language
         lang = detect(question) if fixed == UiLanguage.AUTO else Lang(fixed.value)
         query, matched = standalone, []
@@ -284,7 +288,37 @@ class Assistant(Runnable):
             subject = [zh for zh, _ in self.lexicon.translate(question).matches if zh not in ASKING_WORDS_ZH]
             if not subject and not named_codes(question):
                 return f"{prev.rstrip('？?')}？{question}"
+            codes = sorted(named_codes(prev), key=prev.index)
+            if codes and not named_codes(question):
+                # "9610出口可以退货吗" + "退货期限是多久": the same subject, so the same codes and direction
+                # ("9610出口退货期限是多久"); without them it reads as an import return.
+                before = {zh for zh, _ in self.lexicon.translate(prev).matches}
+                if before & set(subject):
+                    way = next((w for w in ("出口", "进口") if w in prev and w not in question), "")
+                    return f"{'、'.join(codes)}{way}{question}"
         return out
+
+    def _as_followup(self, inp: str | dict, prep: Prepared) -> dict | None:
+        """A question the corpus cannot answer on its own, asked again as part of the previous one.
+
+        "can i appeal?" after "customs fined me for fake shoes", or "不服怎么办" after "海关罚款了", reads
+        as a follow-up although it has no pronoun or lead word. Only a question naming a word of the
+        domain (one the cards use, or a lexicon term that is not only an asking word) is retried, so
+        "tell me a joke" after a customs question is still refused; and only once.
+        """
+        if not isinstance(inp, dict) or inp.get(_JOINED) or prep.standalone != prep.question:
+            return None
+        turns = [(h["role"], h["content"]) if isinstance(h, dict) else tuple(h) for h in inp.get("history") or []]
+        prev = next((t for r, t in reversed(turns) if r == "user"), None)
+        if not prev:
+            return None
+        if prep.lang is Lang.ZH or detect(prep.question) is Lang.ZH:
+            names_topic = any(zh not in ASKING_WORDS_ZH for zh, _ in prep.matched_terms)
+            joined = f"{prev.rstrip('？?')}？{prep.question}"
+        else:
+            names_topic = self.cards is not None and any(t in self.cards.idf for t in terms(prep.question))
+            joined = f"{prev.rstrip('?')}? {prep.question}"
+        return {**inp, _JOINED: joined} if names_topic else None
 
     def _suggestions(self, hits: list[Hit]) -> list[str]:
         seen, out = set(), []
@@ -681,6 +715,10 @@ class Assistant(Runnable):
             # a card carrying nearly all its words is evidence enough that the corpus covers it.
             match = self.cards.match(prep.standalone, vec, declines=False, words_only=True)
         if not relevant and match is None:
+            retry = self._as_followup(inp, prep)
+            if retry is not None:
+                yield from self._run(retry, stream)
+                return
             timings.update(answer=0.0, total=_ms(t0))
             yield self._refusal(prep, hits, backend, timings, list(prep.warnings))
             return

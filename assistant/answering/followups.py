@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.schema import named_codes
+
 CLASSES: dict[str, list[str]] = {
     "mode": ["9610", "1210", "1239", "9710", "9810"],
     "right": ["trademarks?", "patents?", "copyrights?", "olympic symbols?", "world expo symbols?"],
@@ -52,12 +54,21 @@ def is_followup(question: str) -> bool:
             or bool(_FOLLOWUP_ZH.search(question)))
 
 
+_IT = re.compile(r"\b(it|them)\b", re.I)
+
+
 def rewrite(previous_question: str | None, followup: str) -> str:
     """A standalone question for ``followup`` given the previous user question."""
     q = followup.strip()
-    if not previous_question or not is_followup(q):
+    if not previous_question:
         return q
     prev = previous_question.strip()
+    codes = named_codes(prev)
+    if len(codes) == 1 and not named_codes(q) and not _CJK.search(q) and _IT.search(q):
+        # "what is 9810?" + "do i need to file anything with customs for it?": "it" is the code.
+        return _IT.sub(next(iter(codes)), q, count=1)
+    if not is_followup(q):
+        return q
     for cls in CLASSES:
         new, old = _find(cls, q), _find(cls, prev)
         if new and old and new.group(0).lower() != old.group(0).lower():

@@ -197,3 +197,25 @@ def test_a_short_question_far_from_every_passage_is_answered_by_the_card_carryin
     assert "GACC" in a.short_answer
     for question in ("what is the capital of france", "tell me a joke"):
         assert real_assistant.invoke(question).refused, question
+
+
+def _after(real_assistant, first: str, second: str):
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": real_assistant.invoke(first).answer}]
+    return real_assistant.invoke({"question": second, "history": history})
+
+
+def test_a_followup_the_corpus_cannot_answer_alone_is_read_with_the_previous_question(real_assistant):
+    """"不服怎么办" after "海关罚款了" has no pronoun or lead word, and alone it is refused; read with
+    the previous question it asks how to challenge the fine. Off-topic words are not retried."""
+    a = _after(real_assistant, "海关罚款了", "不服怎么办")
+    assert not a.refused and a.card_id == "challenge-customs-decision"
+    assert a.standalone_question == "海关罚款了？不服怎么办"
+    assert _after(real_assistant, "customs fined me for fake shoes", "tell me a joke").refused
+
+
+def test_a_chinese_followup_on_the_same_subject_keeps_the_codes_and_direction(real_assistant):
+    """After "9610出口可以退货吗", "退货期限是多久" is about export returns, not the import return window."""
+    a = _after(real_assistant, "9610出口可以退货吗", "退货期限是多久")
+    assert a.standalone_question == "9610出口退货期限是多久"
+    assert a.card_id == "cbec-export-returns-deadline" and "1年" in a.short_answer

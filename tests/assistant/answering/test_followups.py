@@ -36,3 +36,12 @@ def test_a_chinese_followup_swaps_the_period_and_is_otherwise_left_as_asked():
     assert rewrite("跨境电商零售进口单次限额是多少", "那一年呢？") == "跨境电商零售进口一年限额是多少"
     assert is_followup("那这个担保啥时候能退回来？") and is_followup("那9810呢")
     assert rewrite("依职权保护，品牌方要交多少担保？", "那这个担保啥时候能退回来？") == "那这个担保啥时候能退回来？"
+
+
+def test_it_after_a_question_about_one_code_is_that_code():
+    assert rewrite("what is 9810?", "do i need to file anything with customs for it?") == (
+        "do i need to file anything with customs for 9810?")
+    assert rewrite("what is 1210?", "can buyers return goods under it?") == "can buyers return goods under 1210?"
+    # Two codes before, or a code of its own: not guessed.
+    assert rewrite("9610 or 9710 for us?", "do we need to register for it?") == "do we need to register for it?"
+    assert "9810 like" not in rewrite("what is 9810?", "is it like 9710?")
