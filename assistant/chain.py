@@ -26,6 +26,7 @@ from assistant.answering.cards import Card, CardIndex
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.followups import ASKING_WORDS_ZH, rewrite
 from assistant.answering.intent import Intent, classify
+from assistant.answering.status import ASKS_STATUS
 from assistant.config import Backend, Settings, UiLanguage
 from assistant.guards import (
     DECLINE_CARD,
@@ -367,9 +368,11 @@ class Assistant(Runnable):
             answer = HEDGED_YES_NO.sub(lambda m: m.group(1) + ("，" if m.group(1).startswith("据") else ", "), answer)
             answer = answer[:1].upper() + answer[1:]
         short = marked(answer, card.legal_basis)
-        if question and classify(question) is Intent.LEGAL_BASIS:
-            # "Which document says…": the instrument is the answer, so it comes first.
-            basis = self._basis_sentence(card, hits, Lang.ZH if chinese else Lang.EN)
+        standing = bool(question) and bool(ASKS_STATUS.search(question))
+        if question and (classify(question) is Intent.LEGAL_BASIS or standing):
+            # "Which document says…": the instrument is the answer, so it comes first; "…is it still
+            # in force?": with its standing.
+            basis = self._basis_sentence(card, hits, Lang.ZH if chinese else Lang.EN, standing)
             if basis:
                 # The card's "Yes."/"不能。" answers another question than "which document".
                 short = [re.sub(r"^(?:(?:Yes|No)\b[,.:;]?\s*|[^，。]{1,4}。)", "", x) for x in short]
@@ -386,9 +389,10 @@ class Assistant(Runnable):
         return Draft(" ".join(short + points), "card", short=short, points=points, steps=steps, intent=card.intent,
                      lang=Lang.ZH.value if chinese else Lang.EN.value)
 
-    def _basis_sentence(self, card: Card, hits: list[Hit], lang: Lang) -> str:
-        """"Legal basis: Title, Article 10 [1]." from a card's legal-basis passages that are law."""
-        from assistant.language import article_text
+    def _basis_sentence(self, card: Card, hits: list[Hit], lang: Lang, standing: bool = False) -> str:
+        """"Legal basis: Title, Article 10 [1]." from a card's legal-basis passages that are law; with
+        ``standing``, each instrument's status from its front matter ("…, Section 1 (in force) [1]")."""
+        from assistant.language import article_text, status_text
 
         pos = {h.chunk_id: i + 1 for i, h in enumerate(hits)}
         parts: list[str] = []
@@ -410,6 +414,9 @@ class Assistant(Runnable):
                 art = str(md.get("article") or "")
                 name = re.sub(r"\s*\(.*\)$", "", str(md.get("instrument") or md.get("title") or ""))
                 label = name + (f", {art}" if art and art != "Overview" else "")
+            if standing and label:
+                state = status_text(str(md.get("status") or "in_force"), lang)
+                label += f"（{state}）" if lang is Lang.ZH else f" ({state})"
             if label and name not in named and len(named) < 3:  # one line per instrument, three at most
                 named.add(name)
                 parts.append(f"{label} [{pos[h.chunk_id]}]")

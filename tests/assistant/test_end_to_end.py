@@ -219,3 +219,14 @@ def test_a_chinese_followup_on_the_same_subject_keeps_the_codes_and_direction(re
     a = _after(real_assistant, "9610出口可以退货吗", "退货期限是多久")
     assert a.standalone_question == "9610出口退货期限是多久"
     assert a.card_id == "cbec-export-returns-deadline" and "1年" in a.short_answer
+
+
+def test_asked_whether_a_rule_still_applies_the_card_leads_with_its_basis_and_standing(real_assistant):
+    """No instrument is named, so the status answer does not apply; the card's answer leads with its
+    legal basis and that instrument's standing from the corpus status model."""
+    a = real_assistant.invoke("is the 5000 rmb single limit still in force")
+    assert a.answer.startswith("Legal basis: Cai Guan Shui [2018] No. 49, Section 1 (in force) [1].")
+    zh = real_assistant.invoke("26000元的年度限额还有效吗")
+    assert zh.answer.startswith("法律依据：") and "（现行有效）" in zh.short_answer
+    plain = real_assistant.invoke("what is the single transaction limit for cbec imports")
+    assert "(in force)" not in plain.answer
