@@ -128,10 +128,13 @@ def terms(text: str) -> list[str]:
             continue
         if _GROUPED.fullmatch(w):  # "5,000" and "5000" are one figure
             w = w.replace(",", "")
-        for suf in ("ies", "es", "s"):
-            if len(w) > 4 and w.endswith(suf) and not w.endswith("ss"):
-                w = w[: -len(suf)] + ("y" if suf == "ies" else "")
-                break
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            if w.endswith("ies"):
+                w = w[:-3] + "y"  # penalties -> penalty
+            elif w.endswith(("sses", "xes", "ches", "shes")):
+                w = w[:-2]  # taxes -> tax, classes -> class
+            else:
+                w = w[:-1]  # fakes -> fake, cases -> case, goods -> good
         out.append(w)
     return out
 

@@ -7,3 +7,10 @@ def test_terms_read_a_grouped_figure_as_one_number():
     assert terms("over RMB 5,000 and 26,000 a year") == ["rmb", "5000", "26000", "year"]
     assert terms("5000 yuan") == ["5000", "yuan"]
     assert "1.5" in terms("a rate of 1.5 times")  # a decimal point is not a group separator
+
+
+def test_plurals_meet_their_singular():
+    """"fakes" meets "fake" and "shoes" meets "shoe" (stripping "es" gave "fak" and "sho");
+    "taxes", "classes" and "penalties" still lose their plural ending."""
+    assert terms("fakes shoes cases licences") == terms("fake shoe case licence")
+    assert terms("taxes classes penalties goods") == ["tax", "class", "penalty", "good"]
