@@ -423,6 +423,11 @@ class CardIndex:
             or (coverage >= 0.6 and margin >= 0.2)  # far ahead of every other card on the question's words
             or (wording >= ZH_NEAR_VERBATIM and margin > 0)  # one of the card's own questions, near word for word
         )
+        if not confident and len(scored) > 1 and margin < 0.08:
+            # A near-tie whose runner-up carries every topic word and is backed by retrieval: the two
+            # cards are on the same situation, and the one with all the words answers.
+            _, coverage, evidence, _, ci = scored[1]
+            confident = coverage >= 0.9 and evidence > 0
         return CardMatch(self.cards[ci], coverage, "") if confident else None
 
     def core(self, question: str) -> str:

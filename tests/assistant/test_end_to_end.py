@@ -230,3 +230,10 @@ def test_asked_whether_a_rule_still_applies_the_card_leads_with_its_basis_and_st
     assert zh.answer.startswith("法律依据：") and "（现行有效）" in zh.short_answer
     plain = real_assistant.invoke("what is the single transaction limit for cbec imports")
     assert "(in force)" not in plain.answer
+
+
+def test_a_near_tie_of_two_cards_goes_to_the_one_with_every_topic_word(real_assistant):
+    """"一年最多能买多少钱" ties the per-order and the annual limit cards on wording and retrieval; the
+    annual card carries every topic word, so it answers rather than English passages."""
+    a = real_assistant.invoke("跨境电商进口一年最多能买多少钱")
+    assert a.card_id == "cbec-import-annual-limit" and "26000元" in a.short_answer
