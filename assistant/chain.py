@@ -170,6 +170,15 @@ class Answer:
 _JOINED = "_joined_standalone"  # internal input key: the standalone question of a retried follow-up
 
 
+def _turns(history: list) -> list[tuple[str, str]]:
+    """(role, text) pairs from a chat history of dicts or pairs."""
+    return [(h["role"], h["content"]) if isinstance(h, dict) else tuple(h) for h in history]
+
+
+def _previous_question(turns: list[tuple[str, str]]) -> str | None:
+    return next((t for r, t in reversed(turns) if r == "user"), None)
+
+
 @dataclass
 class Prepared:
     """A question made ready for retrieval: cleaned, made standalone, with its filters."""
@@ -269,8 +278,8 @@ class Assistant(Runnable):
         return Prepared(question, standalone, filters, warnings, lang, query, matched)
 
     def _standalone(self, history: list, question: str) -> str:
-        turns = [(h["role"], h["content"]) if isinstance(h, dict) else tuple(h) for h in history]
-        prev = next((t for r, t in reversed(turns) if r == "user"), None)
+        turns = _turns(history)
+        prev = _previous_question(turns)
         if prev is None:
             return question
         model = getattr(self.answerer, "model", None)
@@ -309,8 +318,7 @@ class Assistant(Runnable):
         """
         if not isinstance(inp, dict) or inp.get(_JOINED) or prep.standalone != prep.question:
             return None
-        turns = [(h["role"], h["content"]) if isinstance(h, dict) else tuple(h) for h in inp.get("history") or []]
-        prev = next((t for r, t in reversed(turns) if r == "user"), None)
+        prev = _previous_question(_turns(inp.get("history") or []))
         if not prev:
             return None
         if prep.lang is Lang.ZH or detect(prep.question) is Lang.ZH:

@@ -372,9 +372,9 @@ class CardIndex:
 
         if self._zh is None:
             # As in English, a figure counts when the card's answer states it (`_card_terms`).
-            stated = [{t for t in ts if t.replace(".", "").isdigit()} for ts in self.card_terms]
-            per_card = [frozenset(t for t in concepts(" ".join(c.questions_zh))
-                                  if not t.replace(".", "").isdigit() or t in figures) | figures
+            stated = [{t for t in ts if _is_figure(t)} for ts in self.card_terms]
+            per_card = [frozenset(t for t in concepts(" ".join(c.questions_zh)) if not _is_figure(t) or t in figures)
+                        | figures
                         for c, figures in zip(self.cards, stated, strict=True)]
             df: dict[str, int] = {}
             for ts in per_card:
@@ -456,8 +456,12 @@ def _card_terms(card: Card) -> frozenset[str]:
     answer states it: "6000 rmb in one order" in a question is an example, and a question naming
     RMB 6,000 is not closer to that card than to the one stating the rule for such orders."""
     said = set(terms(" ".join((card.short_answer, *(k.text for k in card.key_points)))))
-    asked = {t for t in terms(" ".join(card.questions)) if not t.replace(".", "").isdigit() or t in said}
+    asked = {t for t in terms(" ".join(card.questions)) if not _is_figure(t) or t in said}
     return frozenset(said | asked)
+
+
+def _is_figure(term: str) -> bool:
+    return term.replace(".", "").isdigit()
 
 
 def char_pairs(text: str) -> frozenset[str]:

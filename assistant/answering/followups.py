@@ -1,8 +1,9 @@
 """Follow-up questions into standalone ones.
 
-Rule-based (for the extractive backend): when the follow-up names a term of the same kind
-as one in the previous question (a mode code, a kind of right, import/export, a year, a
-party), that term is swapped in ("...guarantee for trademarks?" + "and for patents?" ->
+Rule-based (for the extractive backend): "it" after a question about one mode code is that
+code ("what is 9810?" + "…file anything for it?" -> "…file anything for 9810?"). When the
+follow-up names a term of the same kind as one in the previous question (a mode code, a kind
+of right, import/export, a year, a party), that term is swapped in ("...guarantee for trademarks?" + "and for patents?" ->
 "...guarantee for patents?"). Otherwise a short or pronoun-led follow-up is joined to the
 previous question so retrieval keeps the context. LLM backends ask the model instead.
 """
@@ -30,6 +31,7 @@ _LEAD = re.compile(
     r"(?:(?:for|under|in|with|on)\b)?\s*",
     re.I,
 )
+_IT = re.compile(r"\b(it|them)\b", re.I)  # after a question about one mode code, that code
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|same)\b", re.I)
 # Chinese follow-ups ("那担保要交多少？") are left as asked unless a term swaps: joined to the previous
 # question, their translation into the corpus's words loses what is asked now (measured on the
@@ -52,9 +54,6 @@ def is_followup(question: str) -> bool:
     words = question.split()
     return (bool(_FOLLOWUP_START.match(question)) or (len(words) <= 6 and bool(_PRONOUN.search(question)))
             or bool(_FOLLOWUP_ZH.search(question)))
-
-
-_IT = re.compile(r"\b(it|them)\b", re.I)
 
 
 def rewrite(previous_question: str | None, followup: str) -> str:
