@@ -221,6 +221,11 @@ class CardIndex:
 
     _codes: list[frozenset[str]] | None = None
 
+    def fits_direction(self, asked: frozenset[str], ci: int) -> bool:
+        """A question about exports is not answered by an import card, nor the other way round
+        (``asked``: the directions the question names, from `directions`)."""
+        return not (len(asked) == 1 and self.card_dirs[ci] and not asked & self.card_dirs[ci])
+
     def fits_codes(self, question: str, ci: int) -> bool:
         """A question naming mode codes is answered only by a card naming them all, or by a card
         naming no code (a general rule): "9610和9710有什么区别" is not the 9710-versus-9810 card's
@@ -289,12 +294,10 @@ class CardIndex:
         and word coverage break ties between neighbouring cards.
         """
         keep = set(among) if among is not None else None
-        # A question about exports is not answered by an import card, nor the other way round.
         asked_dirs = directions(question)
         allowed = [i for i, c in enumerate(self.cards)
                    if (declines is None or c.declines == declines) and (keep is None or c.id in keep)
-                   and not (len(asked_dirs) == 1 and self.card_dirs[i] and not asked_dirs & self.card_dirs[i])
-                   and self.fits_codes(question, i)]
+                   and self.fits_direction(asked_dirs, i) and self.fits_codes(question, i)]
         ranked = self.ranked(qvec, allowed)
         ranks = {cid: r for r, cid in enumerate(retrieved)}
         q = np.asarray(qvec, dtype=np.float32)
@@ -397,8 +400,11 @@ class CardIndex:
         scored = []
         asked_pairs = char_pairs(question)
         keep = set(among) if among is not None else None
+        # The translation names the direction asked (出口 -> "export"), as in English.
+        asked_dirs = directions(english)
         for i, card in enumerate(self.cards):
-            if card.declines or not self.fits_codes(question, i) or (keep is not None and card.id not in keep):
+            if (card.declines or not self.fits_codes(question, i) or not self.fits_direction(asked_dirs, i)
+                    or (keep is not None and card.id not in keep)):
                 continue
             wording = max((dice(asked_pairs, v) for v in pairs[i]), default=0.0)
             coverage = sum(idf.get(t, 0.0) for t in q if t in per_card[i]) / total

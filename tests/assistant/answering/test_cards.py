@@ -297,3 +297,18 @@ def test_a_card_far_ahead_of_every_other_answers_without_retrievals_agreement(tm
     (tmp_path / "b.yaml").write_text(CARD.replace("demo-limit", "demo-limit-twin").replace("demo-renewal", "demo-renewal-twin"))
     twins = CardIndex.build(load_cards(tmp_path), emb, threshold=0.5, passages=passages)
     assert twins.match(q, emb.embed_query(q), retrieved=["other:x:0"]) is None
+
+
+def test_a_chinese_export_question_never_gets_an_import_card(tmp_path):
+    """Worded like the import card's own question and backed by its passage, but about exports (出口
+    reads "export" in the translation): the import card is not offered, as in English."""
+    from assistant.lexicon import Entry, Lexicon
+
+    (tmp_path / "a.yaml").write_text(RETURN_CARDS, encoding="utf-8")
+    lex = Lexicon([Entry("跨境电商零售", "CBEC retail", "mode"), Entry("退货", "return returns", "action"),
+                   Entry("出口", "export", "term"), Entry("进口", "import", "term")])
+    index = CardIndex.build(load_cards(tmp_path), HashingEmbeddings(64))
+    m = index.match_chinese("跨境电商零售出口怎么退货", lex, retrieved=["imp:sec-1:0"], english="CBEC retail export return")
+    assert m is None or m.card.id == "export-returns"
+    m = index.match_chinese("跨境电商零售进口怎么退货", lex, retrieved=["imp:sec-1:0"], english="CBEC retail import return")
+    assert m is not None and m.card.id == "import-returns"
