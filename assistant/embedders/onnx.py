@@ -154,8 +154,8 @@ def export(model_path: Path, out: Path, int8: bool = False) -> Path:
 
     The graph is exported with the eager attention (its pattern is the one ONNX Runtime's BERT
     fusions recognise) and fused: embeddings + layer norm, attention, bias + GELU and skip + layer
-    norm each become one kernel. Measured on 400 ObliQA chunks, 2 cores, 6 interleaved rounds:
-    fp32 71 against 58 chunks/s, vectors unchanged (cosine 1.0); int8 130 against 98 chunks/s.
+    norm each become one kernel. Measured on 400 ObliQA chunks, 2 cores, 6 interleaved rounds, medians:
+    fp32 70 against 60 chunks/s, vectors unchanged (cosine 1.0); int8 136 against 110 chunks/s.
     A graph without those patterns is kept as exported.
     """
     import shutil
