@@ -25,6 +25,7 @@ import numpy as np
 import yaml
 
 from assistant.answering.intent import asked_intent
+from assistant.retrieval.source_prior import asks_for_cases
 from assistant.schema import named_codes
 from assistant.text import terms
 
@@ -175,7 +176,12 @@ INTENT_BONUS = 0.1
 # for steps) is what tells the seller's card from the right holder's.
 ZH_VARIANT_WEIGHT = 1.0
 ZH_NEAR_VERBATIM = 0.9  # a variant this close is the question, typos and all
-COMPATIBLE = {"amount": "penalty"}  # a fine is an amount: penalty and amount cards answer the same questions
+COMPATIBLE = {"amount": "penalty"}
+# Cards about one published case or one year's figures illustrate a rule; a seller asking about their
+# own goods ("海关发现我的包裹里有假货") wants the rule and the next steps, as retrieval prefers rules
+# (`source_prior`), unless the question asks for cases or figures.
+ILLUSTRATIVE_TOPICS = frozenset({"cases", "statistics"})
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me|mine|we|we're|our|ours|us)\b|我", re.I)  # a fine is an amount: penalty and amount cards answer the same questions
 
 
 @dataclass
@@ -232,6 +238,12 @@ class CardIndex:
         question, and "what is 9610?" not the 9710 card's (the embedder hardly tells the numbers apart)."""
         asked = named_codes(question)
         return not asked or not self.card_codes[ci] or asked <= self.card_codes[ci]
+
+    def fits_person(self, question: str, ci: int) -> bool:
+        """A question about the asker's own goods is not answered by a case or statistics card
+        (see ``ILLUSTRATIVE_TOPICS``), unless it asks for cases or figures."""
+        return not (self.cards[ci].topic in ILLUSTRATIVE_TOPICS and FIRST_PERSON.search(question)
+                    and not asks_for_cases(question))
 
     @classmethod
     def build(cls, cards: list[Card], embeddings, threshold: float = 0.0, passages: Iterable[str] = ()) -> CardIndex:
@@ -297,7 +309,8 @@ class CardIndex:
         asked_dirs = directions(question)
         allowed = [i for i, c in enumerate(self.cards)
                    if (declines is None or c.declines == declines) and (keep is None or c.id in keep)
-                   and self.fits_direction(asked_dirs, i) and self.fits_codes(question, i)]
+                   and self.fits_direction(asked_dirs, i) and self.fits_codes(question, i)
+                   and self.fits_person(question, i)]
         ranked = self.ranked(qvec, allowed)
         ranks = {cid: r for r, cid in enumerate(retrieved)}
         q = np.asarray(qvec, dtype=np.float32)
@@ -404,7 +417,7 @@ class CardIndex:
         asked_dirs = directions(english)
         for i, card in enumerate(self.cards):
             if (card.declines or not self.fits_codes(question, i) or not self.fits_direction(asked_dirs, i)
-                    or (keep is not None and card.id not in keep)):
+                    or not self.fits_person(question, i) or (keep is not None and card.id not in keep)):
                 continue
             wording = max((dice(asked_pairs, v) for v in pairs[i]), default=0.0)
             coverage = sum(idf.get(t, 0.0) for t in q if t in per_card[i]) / total

@@ -312,3 +312,48 @@ def test_a_chinese_export_question_never_gets_an_import_card(tmp_path):
     assert m is None or m.card.id == "export-returns"
     m = index.match_chinese("跨境电商零售进口怎么退货", lex, retrieved=["imp:sec-1:0"], english="CBEC retail import return")
     assert m is not None and m.card.id == "import-returns"
+
+
+CASE_CARDS = """
+cards:
+  - id: rule-fine
+    topic: penalties
+    intent: penalty
+    reviewed: 2026-12-08
+    questions: ["what happens when customs finds fake goods", "penalty for fake goods found by customs"]
+    questions_zh: ["海关查到假货怎么处罚"]
+    short_answer: "Customs confiscates infringing goods and may fine up to 30% of value."
+    legal_basis: [rule:art-25:0]
+  - id: case-parcels
+    topic: cases
+    intent: penalty
+    reviewed: 2026-12-08
+    questions: ["customs finds fake goods in parcels", "fake goods found in parcels by customs"]
+    questions_zh: ["海关在包裹里查到假货的案例"]
+    short_answer: "In 2022 customs found 941 fake items in parcels."
+    legal_basis: [case:overview:0]
+"""
+
+
+def test_a_question_about_the_askers_own_goods_gets_the_rule_not_a_case(tmp_path):
+    """A case card worded like the seller's situation answers a question about cases, never the
+    seller's own goods: those want the rule and the next steps."""
+    from assistant.lexicon import Entry, Lexicon
+
+    (tmp_path / "a.yaml").write_text(CASE_CARDS, encoding="utf-8")
+    emb = HashingEmbeddings(256)
+    index = CardIndex.build(load_cards(tmp_path), emb, threshold=0.3)
+
+    def listed(q):
+        return [index.cards[ci].id for _, _, ci, _ in index.shortlist(q, emb.embed_query(q))]
+
+    assert listed("customs finds fake goods in parcels")[:1] == ["case-parcels"]
+    assert "case-parcels" not in listed("customs finds fake goods in my parcels")
+    assert listed("any cases where customs finds fake goods in our parcels")[:1] == ["case-parcels"]
+    lex = Lexicon([Entry("海关", "customs", "party"), Entry("查到", "found", "colloquial"), Entry("假货", "fake", "term"),
+                   Entry("包裹", "parcel", "term"), Entry("案例", "case", "term")])
+    both = ["rule:art-25:0", "case:overview:0"]
+    m = index.match_chinese("海关在包裹里查到假货", lex, retrieved=both)
+    assert m is not None and m.card.id == "case-parcels"
+    m = index.match_chinese("海关在我的包裹里查到假货", lex, retrieved=both)
+    assert m is None or m.card.id == "rule-fine"
