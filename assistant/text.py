@@ -30,7 +30,7 @@ STOP = frozenset(
     me we our you your he she they them their there here if then than so not no any all about into under over
     per up out more most some such only also other own same very just have has had get got tell explain please
     i'm im there's let know need want rather itself themselves myself ourselves yourself whether though although
-    because while""".split()
+    because while via""".split()
 )
 
 

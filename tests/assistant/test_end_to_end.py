@@ -237,3 +237,20 @@ def test_a_near_tie_of_two_cards_goes_to_the_one_with_every_topic_word(real_assi
     annual card carries every topic word, so it answers rather than English passages."""
     a = real_assistant.invoke("跨境电商进口一年最多能买多少钱")
     assert a.card_id == "cbec-import-annual-limit" and "26000元" in a.short_answer
+
+
+def test_a_seller_asking_about_their_own_goods_gets_the_rule_and_steps_not_a_published_case(real_assistant):
+    """"海关发现我的包裹里有假货" shares every word with a 2022 case of fakes found in parcels; the
+    seller wants what happens to their goods. 查到 ("found") is a word the lexicon knows, so the
+    penalty question reaches the fine card instead of English passages."""
+    a = real_assistant.invoke("海关发现我的包裹里有假货")
+    assert not a.card_id.startswith("case-") and not a.card_id.startswith("stats-")
+    fine = real_assistant.invoke("海关查到侵权货物会怎么处罚")
+    assert fine.card_id == "ipr-fine-for-infringing-goods" and "30%" in fine.short_answer
+
+
+def test_a_yes_no_question_gets_the_verdict_that_answers_it(real_assistant):
+    """"Is 9610 also used for exports?" is answered yes; "can I use 9610 for B2B exports?" no."""
+    a = real_assistant.invoke("can I use 9610 for B2B exports")
+    assert a.card_id == "cbec-9610-not-for-b2b" and a.answer.startswith("No.") and "9710" in a.short_answer
+    assert real_assistant.invoke("is 9610 also used for exports").answer.startswith("Yes")

@@ -14,3 +14,8 @@ def test_plurals_meet_their_singular():
     "taxes", "classes" and "penalties" still lose their plural ending."""
     assert terms("fakes shoes cases licences") == terms("fake shoe case licence")
     assert terms("taxes classes penalties goods") == ["tax", "class", "penalty", "good"]
+
+
+def test_a_preposition_is_not_a_topic_word():
+    """"export via 9610" asks what "export under 9610" asks: "via" must not count against a card."""
+    assert terms("export via 9610") == terms("export 9610") == ["export", "9610"]
