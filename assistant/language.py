@@ -124,7 +124,7 @@ SOURCE_QUALITIES = {
     "professional": {Lang.EN: "professional source", Lang.ZH: "专业来源"},
     "secondary": {Lang.EN: "secondary source, verify before relying on it", Lang.ZH: "二手来源，引用前请核实"},
 }
-_ARTICLE = re.compile(r"^Articles? (\d+[a-z]?)(?:[–-](\d+[a-z]?))?$")
+_ARTICLE = re.compile(r"^Articles? (\d+[a-z]?(?:[–-]\d+[a-z]?)?(?:, \d+[a-z]?(?:[–-]\d+[a-z]?)?)*)$")
 _SECTION = re.compile(r"^Section (\d+(?:\.\d+)*)$")
 
 
@@ -170,7 +170,9 @@ def article_text(label: str, lang: Lang | str) -> str:
         m = _ARTICLE.match(label)
         if m:
             num = lambda x: chinese_number(int(x)) if x.isdigit() else x  # noqa: E731
-            return f"第{num(m.group(1))}条" if not m.group(2) else f"第{num(m.group(1))}至{num(m.group(2))}条"
+            # "Articles 17, 21–22" -> 第十七条、第二十一至二十二条
+            return "、".join("第" + "至".join(num(x) for x in re.split("[–-]", part)) + "条"
+                            for part in m.group(1).split(", "))
         m = _SECTION.match(label)
         if m:
             return f"第{m.group(1)}部分"

@@ -28,8 +28,10 @@ from ingest.metadata import flat_metadata
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
+# Several articles are "6–7", "6-7", "12 to 13" (a range) or "17 and 21–22", "17, 21" (a list); an
+# em dash is the heading's title separator ("Article 10 — 10-year validity" is Article 10).
 ARTICLE_RE = re.compile(
-    r"^\s*(?:Articles?|ARTICLES?|Art\.)\s*(\d+[a-z]?(?:\s*(?:[-–—]|and|to)\s*\d+[a-z]?)?)(?![\d.])",
+    r"^\s*(?:Articles?|ARTICLES?|Art\.)\s*(\d+[a-z]?(?:\s*(?:[-–]|,|and|to)\s*\d+[a-z]?)*)(?![\d.])",
 )
 CN_ARTICLE_RE = re.compile(r"^\s*第([零〇一二三四五六七八九十百千两\d]+)条")
 SECTION_RE = re.compile(r"^\s*(?:Section\s+)?(\d+(?:\.\d+){0,4})\.?\s+(?:[—–-]\s+)?(?=[A-Z\u4e00-\u9fff])")
@@ -55,8 +57,9 @@ def article_label(heading: str) -> str | None:
     """The canonical article label of a heading or line, or None."""
     m = ARTICLE_RE.match(heading)
     if m:
-        num = re.sub(r"\s*(?:[-–—]|and|to)\s*", "–", m.group(1))
-        return ("Articles " if "–" in num else "Article ") + num
+        num = re.sub(r"\s*(?:[-–]|to)\s*", "–", m.group(1))
+        num = re.sub(r"\s*(?:,|and)\s*", ", ", num)
+        return ("Articles " if re.search("[–,]", num) else "Article ") + num
     m = CN_ARTICLE_RE.match(heading)
     if m:
         return f"Article {cn_numeral(m.group(1))}"

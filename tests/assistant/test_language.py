@@ -20,6 +20,7 @@ def test_article_and_status_labels_follow_the_language():
     from assistant.language import article_text, chinese_number, status_text
 
     assert article_text("Article 24", "zh") == "第二十四条" and article_text("Articles 17–21", "zh") == "第十七至二十一条"
+    assert article_text("Articles 17, 21–22", "zh") == "第十七条、第二十一至二十二条"
     assert [chinese_number(n) for n in (10, 14, 105, 110, 213)] == ["十", "十四", "一百零五", "一百一十", "二百一十三"]
     assert article_text("Section 4", "zh") == "第4部分" and article_text("Overview", "zh") == ""
     assert status_text("in_force", "zh") == "现行有效" and status_text("superseded", "en") == "superseded"

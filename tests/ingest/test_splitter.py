@@ -15,6 +15,9 @@ def test_article_labels():
     assert article_label("Article 14 — Guarantees") == "Article 14"
     assert article_label("Art. 9 Approval") == "Article 9"
     assert article_label("Articles 12–13 — Application") == "Articles 12–13"
+    # The em dash separates the title, even when the title starts with a number.
+    assert article_label("Article 10 — 10-year validity") == "Article 10"
+    assert article_label("Articles 17 and 21–22 — Assistance") == "Articles 17, 21–22"
     assert article_label("第十四条 海关") == "Article 14"
     assert article_label("Articles of association") is None
     assert cn_numeral("一百零二") == 102 and cn_numeral("二十") == 20 and cn_numeral("十") == 10
