@@ -11,12 +11,16 @@
 A time limit starts on the day after service (Implementing Measures Art. 41). Working days skip
 weekends and public holidays and include the official make-up working days (调休); the dates come
 from the maintained `chinesecalendar` package (import name ``chinese_calendar``), not a hand-made
-table. Outside the years it covers, only weekends are skipped, and the result says so.
+table. A year it does not cover yet (the State Council publishes each year's schedule late in the
+year before) still skips the statutory public holidays, which follow fixed rules (New Year's Day,
+the Spring Festival by the lunar calendar...), from the maintained `holidays` package; that year's
+extra days off and make-up working days are unknown, and the result says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -53,21 +57,23 @@ class Period:
     runs_from: str  # "service" or "detention"
     meaning: str
     basis: tuple[str, ...]
+    label: str = ""  # what the period is, naming its step line
 
 
 PERIODS = (
     Period(DeadlineKind.REPLY, 3, "service",
            "right holder applies for detention and posts the guarantee, or explains in writing; "
-           "otherwise customs may not detain the goods", (REPLY, NO_DETENTION)),
+           "otherwise customs may not detain the goods", (REPLY, NO_DETENTION), "Right holder's reply"),
     Period(DeadlineKind.INVESTIGATION, 30, "detention",
            "customs investigates goods detained ex officio and decides whether they infringe "
-           "(or tells the right holder in writing that it cannot)", (INVESTIGATION,)),
+           "(or tells the right holder in writing that it cannot)", (INVESTIGATION,),
+           "Customs' investigation (ex officio detention)"),
     Period(DeadlineKind.COURT_NOTICE_APPLICATION, 20, "detention",
            "goods detained on application are released unless a court's assistance notice has arrived",
-           (RELEASE,)),
+           (RELEASE,), "Release unless a court notice arrives (detention on application)"),
     Period(DeadlineKind.COURT_NOTICE_EX_OFFICIO, 50, "detention",
            "goods detained ex officio are released unless a court notice has arrived or customs has found "
-           "infringement", (RELEASE,)),
+           "infringement", (RELEASE,), "Release unless a court notice arrives or infringement is found (ex officio detention)"),
 )
 
 
@@ -94,13 +100,25 @@ class Day:
         return self.kind in (DayKind.WORKDAY, DayKind.MAKEUP_WORKDAY)
 
 
+@functools.lru_cache(maxsize=16)
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """China's statutory public holidays of ``year`` by rule (no observed or bridged days)."""
+    import holidays
+
+    return dict(holidays.country_holidays("CN", years=year, observed=False))
+
+
 def classify(day: dt.date) -> Day:
-    """Whether ``day`` is a working day in China, and why; weekends only outside the library's years."""
+    """Whether ``day`` is a working day in China, and why. Outside the official schedules the library
+    holds, weekends and the statutory holidays by rule (``known`` is then False)."""
     weekend = day.weekday() >= 5
     try:
         workday = chinese_calendar.is_workday(day)
         _, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:  # the library raises this for a year it has no data for
+        statutory = statutory_holidays(day.year).get(day)
+        if statutory:
+            return Day(day, DayKind.HOLIDAY, holiday=statutory, known=False)
         return Day(day, DayKind.WEEKEND if weekend else DayKind.WORKDAY, known=False)
     if workday:
         return Day(day, DayKind.MAKEUP_WORKDAY if weekend else DayKind.WORKDAY)
@@ -200,7 +218,7 @@ def _describe(run: list[Day]) -> str:
     return f"{span} ({', '.join(reasons)})"
 
 
-def _compact(d: Deadline, days: list[Day]) -> str:
+def _compact(d: Deadline, days: list[Day], label: str = "") -> str:
     """One step line: holiday runs named, plain weekends only counted, make-up days listed."""
     runs = _runs(days)
     holidays = [_describe(r) for r in runs if any(x.kind is DayKind.HOLIDAY for x in r)]
@@ -211,10 +229,12 @@ def _compact(d: Deadline, days: list[Day]) -> str:
         f"; counted make-up working day {m.isoformat()} ({m.strftime('%a')})" for m in d.makeup_days_counted
     )
     gap = (
-        f" [no calendar data for {', '.join(map(str, d.uncovered_years))}: weekends only]" if d.uncovered_years else ""
+        f" [no official schedule for {', '.join(map(str, d.uncovered_years))}: weekends and statutory holidays only]"
+        if d.uncovered_years else ""
     )
     return (
-        f"{d.working_days} working days from {d.anchor.isoformat()} (counting from "
+        (f"{label}: " if label else "")
+        + f"{d.working_days} working days from {d.anchor.isoformat()} (counting from "
         f"{(d.anchor + ONE_DAY).isoformat()}): {skipped}{makeup}{gap} -> due {d.due.isoformat()} "
         f"({d.due.strftime('%a')})"
     )
@@ -234,7 +254,7 @@ def _one(period: Period, anchor: dt.date) -> tuple[Deadline, str]:
         uncovered_years=sorted({d.date.year for d in days if not d.known}),
         legal_basis=list(period.basis),
     )
-    return deadline, _compact(deadline, days)
+    return deadline, _compact(deadline, days, period.label)
 
 
 def calculate_deadlines(inp: DeadlineInput) -> DeadlineResult:
@@ -275,8 +295,10 @@ def calculate_deadlines(inp: DeadlineInput) -> DeadlineResult:
     if unknown_years:
         years = ", ".join(map(str, unknown_years))
         warnings.append(
-            f"The chinesecalendar data does not cover {years}: for dates in {years} only weekends were "
-            "skipped; public holidays and make-up working days there were not taken into account."
+            f"The official holiday schedule for {years} is not in the chinesecalendar data yet: for dates in "
+            f"{years} weekends and the statutory public holidays (fixed by rule) were skipped; that year's extra "
+            "days off and make-up working days were not taken into account, so check the due dates against the "
+            "State Council's schedule."
         )
     warnings.append(
         "The corpus states the periods and the day-after rule, not the definition of a working day; "

@@ -119,14 +119,24 @@ def test_spring_festival_2025_counts_the_sunday_before():
     assert r.deadlines[0].skipped == ["2025-01-25 (weekend)", "2025-01-28 to 2025-02-04 (Spring Festival)"]
 
 
-def test_years_the_library_does_not_cover_skip_weekends_only_and_say_so():
-    # 20 days from Sun 20 Dec 2026: 21-25 Dec (5), 28-31 Dec (9), Fri 1 Jan 2027 (10, a holiday the
-    # library does not know yet), 4-8 Jan (15), 11-15 Jan (20) -> 15 Jan 2027.
+def test_years_without_an_official_schedule_skip_weekends_and_statutory_holidays_and_say_so():
+    # 20 days from Sun 20 Dec 2026: 21-25 Dec (5), 28-31 Dec (9), Fri 1 Jan 2027 New Year's Day (a
+    # statutory holiday by rule, skipped although the official 2027 schedule is not in the data),
+    # 4-8 Jan (14), 11-15 Jan (19), Mon 18 Jan (20) -> 18 Jan 2027.
     r = deadlines("2026-12-20")
-    assert r.due("court_notice_20") == D(2027, 1, 15)
+    assert r.due("court_notice_20") == D(2027, 1, 18)
+    assert "2027-01-01 to 2027-01-03 (New Year's Day, weekend)" in r.deadlines[2].skipped
     assert r.deadlines[2].uncovered_years == [2027] and r.deadlines[0].uncovered_years == []
-    assert any("does not cover 2027" in w and "only weekends" in w for w in r.warnings)
+    assert any("not in the chinesecalendar data" in w and "2027" in w and "statutory" in w for w in r.warnings)
     assert deadlines("2030-01-01").deadlines[0].uncovered_years == [2030]
+
+
+def test_the_spring_festival_of_a_year_without_an_official_schedule_is_still_skipped():
+    # 2027's Spring Festival by rule: Eve Fri 5 Feb to Mon 8 Feb. From Wed 3 Feb 2027: Thu 4 (1),
+    # 5-8 skipped, Tue 9 (2), Wed 10 (3) -> 10 Feb; weekends alone would give Tue 9 Feb.
+    r = deadlines("2027-02-03")
+    assert r.due("reply_3") == D(2027, 2, 10)
+    assert any("Spring Festival" in x for x in r.deadlines[0].skipped)
 
 
 def test_legal_basis_and_rules():
