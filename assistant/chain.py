@@ -491,15 +491,19 @@ class Assistant(Runnable):
         lead = [x for x in lines if x.strip().startswith(LEAD_LINES.get(calc.tool, ()))] or lines[:1]
         short = f"{'; '.join(x.strip().rstrip('.') for x in lead)} {refs}."
         if zh and chinese_lead(calc.tool, result):
-            short = f"{chinese_lead(calc.tool, result)[:-1]} {refs}。"
-            lead = []
-        points: list[str] = []
-        for x in [x for x in lines if x not in lead]:  # result lines that only restate the lead are left out
-            x = x.strip() if x.rstrip()[-1:] == "." else x.strip() + "."
-            if not any(near_duplicate(x, y) for y in [short, *points]):
-                points.append(x)
+            short = f"{chinese_lead(calc.tool, result)[:-1]} {refs}。"  # it says what the English lead lines say
         # The arithmetic is shown whole: a step is never a restatement, it is how the figure was reached.
-        points += [x if x.rstrip()[-1:] == "." else x.rstrip() + "." for x in result.steps]
+        steps = [x if x.rstrip()[-1:] == "." else x.rstrip() + "." for x in result.steps]
+        points: list[str] = []
+        for x in [x for x in lines if x not in lead]:
+            # A result line the lead states is left out, and so is a "label: figure" line whose label a
+            # step works out ("Tax payable: RMB 27.30" beside "Tax payable = RMB 300.00 x 9.1% = …").
+            x = x.strip() if x.rstrip()[-1:] == "." else x.strip() + "."
+            label = set(terms(x.split(":")[0])) if ":" in x else set()
+            worked_out = bool(label) and any(label <= set(terms(y)) and near_duplicate(x, y) for y in steps)
+            if not worked_out and not any(near_duplicate(x, y) for y in [short, *points]):
+                points.append(x)
+        points += steps
         draft = Draft(short, "calculator", short=[short], points=points, steps=[],
                       intent="deadline" if calc.tool == "deadline" else "amount",
                       lang=Lang.ZH.value if zh else Lang.EN.value)

@@ -73,16 +73,33 @@ TOOL_TOPICS = {"guarantee": "guarantees", "tax": "tax"}
 WAN = re.compile(r"(\d+)万(\d)(?![\d万])")  # "2万5" = 25,000 as sellers say it
 
 
-def amounts(text: str) -> list[Decimal]:
-    """Every RMB amount in the text, in order ("12k rmb" = 12000, "1.5万元" = 15000, "2万5" = 25000)."""
-    text = WAN.sub(lambda m: f"{int(m.group(1)) * 10000 + int(m.group(2)) * 1000}元", text)
+def _wan(text: str) -> str:
+    return WAN.sub(lambda m: f"{int(m.group(1)) * 10000 + int(m.group(2)) * 1000}元", text)
+
+
+def _amounts_at(text: str) -> list[tuple[int, int, Decimal]]:
+    """(start, end, value) of every RMB amount in a text whose "2万5" forms are already written out."""
     out = []
     for m in AMOUNT.finditer(text):
         whole, frac, scale = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
         value = Decimal(whole.replace(",", "") + (f".{frac}" if frac else ""))
         value *= {"k": 1000, "千": 1000, "thousand": 1000, "万": 10000}.get((scale or "").lower(), 1)
-        out.append(value)
+        out.append((m.start(), m.end(), value))
     return out
+
+
+def amounts(text: str) -> list[Decimal]:
+    """Every RMB amount in the text, in order ("12k rmb" = 12000, "1.5万元" = 15000, "2万5" = 25000)."""
+    return [v for _, _, v in _amounts_at(_wan(text))]
+
+
+def spent_and_price(text: str) -> list[Decimal]:
+    """The amounts of "I have spent 24000 this year, can I order a 3000 rmb bag" in the order said:
+    RMB amounts and the plain numbers beside them (a seller names the currency once, if at all)."""
+    text = _wan(text)
+    found = _amounts_at(text)
+    extra = [(m.start(), v) for m, v in _bare_at(text) if not any(a <= m.start() < b for a, b, _ in found)]
+    return [v for _, v in sorted([(a, v) for a, _, v in found] + extra)]
 
 
 def dates(text: str, today: dt.date) -> list[dt.date]:
@@ -114,16 +131,21 @@ BARE = re.compile(
 
 def bare_amounts(text: str) -> list[Decimal]:
     """Plain numbers that can only be a value ("3000", as a reply to "what is the goods' value?")."""
+    return [v for _, v in _bare_at(text)]
+
+
+def _bare_at(text: str) -> list[tuple[re.Match, Decimal]]:
     out = []
     for m in BARE.finditer(text):
         raw = m.group(1).replace(",", "")
-        # A bare 1990–2035 is a year ("the 2016 tax notice") unless a value word comes just before it.
-        year_like = (re.fullmatch(r"(199\d|20[0-3]\d)", raw)
+        # A bare 1990–2035 is a year ("the 2016 tax notice") unless a value word comes just before it;
+        # in Chinese a year carries 年, so "2000的包" is a value.
+        year_like = (re.fullmatch(r"(199\d|20[0-3]\d)", raw) and not re.match(r"[\u4e00-\u9fff]", text[m.end():])
                      and not re.search(r"(worth|value[ds]?|price[ds]?|costs?|order of|paid|spend|spent|货值|价值|价格)\s*(of|is|was|:)?\s*$",
                                        text[: m.start()], re.I))
         if raw in MODE_CODES or year_like:
             continue
-        out.append(Decimal(raw))
+        out.append((m, Decimal(raw)))
     return out
 
 
@@ -138,8 +160,8 @@ def recognise(question: str, today: dt.date | None = None, chinese: bool = False
     if BOUND.search(question):  # "worth over RMB 200,000": a band the rule answers, not a value to compute
         return None
     money = amounts(question)
-    if SPENT.search(question) and len(money) == 1 and bare_amounts(WAN.sub("", question)):
-        money = money + [b for b in bare_amounts(question) if b not in money]  # "已经买了2万5，还能再下一单2000的包吗"
+    if SPENT.search(question) and len(money) == 1:
+        money = spent_and_price(question)  # "已经买了2万5，还能再下一单2000的包吗", "spent 24000 … a 3000 rmb bag"
     if not money and (TAX.search(question) or GUARANTEE.search(question)) and not dates(question, today):
         money = bare_amounts(question)
     ask = {
@@ -167,7 +189,7 @@ def recognise(question: str, today: dt.date | None = None, chinese: bool = False
         return Calculation("deadline", {"served": found_dates[0]})
     if TAX.search(question) and HOW_MUCH.search(question) and OWN_ORDER.search(question) and not money:
         return Calculation("tax", {}, ask["value"])
-    if (TAX.search(question) or ROOM.search(question)) and money:
+    if (TAX.search(question) or ROOM.search(question) or (SPENT.search(question) and len(money) > 1)) and money:
         spent = Decimal(0)
         price = money[-1] if len(money) > 1 else money[0]
         if len(money) > 1 and SPENT.search(question):

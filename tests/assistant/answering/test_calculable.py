@@ -35,6 +35,10 @@ def test_dates_in_common_forms_default_to_this_year():
         ("customs served the notice on 26 September 2025, when is my reply due?", "deadline",
          {"served": dt.date(2025, 9, 26)}),
         ("依职权扣留，货值5万元，担保多少", "guarantee", {"mode": "ex_officio", "goods_value": Decimal(50000)}),
+        # The currency named once, or not at all: the amounts are taken in the order said.
+        ("I have spent 24000 this year, can I order a 3000 rmb bag", "tax",
+         {"unit_price": Decimal(3000), "spent_this_year": Decimal(24000)}),
+        ("已经买了2万5，还能再下一单2000的包吗", "tax", {"unit_price": Decimal(2000), "spent_this_year": Decimal(25000)}),
     ],
 )
 def test_calculable_questions_are_recognised_with_their_inputs(question, tool, inputs):
