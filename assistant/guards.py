@@ -138,7 +138,10 @@ PROTECTING = re.compile(
 CONSEQUENCE = re.compile(
     r"^\s*what (happens|is the (fine|penalty))\b"
     # "被…查到" (was caught); "不会被…发现" (so as not to be caught) is STEALTH, checked first
-    r"|(被|已经|之前|上次).{0,10}(查到|查出|发现|抓到|处罚|罚款|扣)|(什么|啥|有何)后果|会(被)?(怎么|如何)(处理|处罚|罚)|罚多少|怎么处罚",
+    r"|(被|已经|之前|上次).{0,10}(查到|查出|发现|抓到|处罚|罚款|扣)|(什么|啥|有何)后果|会(被)?(怎么|如何)(处理|处罚|罚)|罚多少|怎么处罚"
+    # Customs' own handling of goods it holds: "海关没收的假货怎么处理", "what does customs do with seized fakes".
+    r"|海关.{0,8}(没收|扣留|扣押|查获|销毁|收缴|拍卖)|(没收|查获|扣押|收缴)的.{0,8}(怎么|如何)(处理|处置)"
+    r"|\bwhat (does|do|will|would) customs do with\b",
     re.I,
 )
 

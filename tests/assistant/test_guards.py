@@ -69,6 +69,9 @@ def test_goods_bought_abroad_and_brought_or_resold_here_are_chinas_rules():
     "之前少报了货值被海关查到了，现在怎么办",
     "瞒报品名会有什么后果",
     "已经被海关发现低报价格，会怎么处罚",
+    # What customs does with goods it holds is the rule on disposal, not a request to get fakes through.
+    "海关没收的假货怎么处理",
+    "what does customs do with seized fakes",
 ])
 def test_asking_about_consequences_after_being_caught_is_answered_not_declined(question):
     assert evasion_kind(question) is None
@@ -76,6 +79,7 @@ def test_asking_about_consequences_after_being_caught_is_answered_not_declined(q
 
 def test_asking_how_to_under_declare_is_still_declined():
     assert evasion_kind("怎么少报货值才不会被海关发现") == "misdeclaration"
+    assert evasion_kind("海关没收了我的高仿，怎么才能不被发现再寄一次") == "counterfeits"
 
 
 def test_a_wish_not_to_be_noticed_is_stealth_in_chinese_too():
