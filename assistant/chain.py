@@ -58,7 +58,7 @@ YES_NO_QUESTION = re.compile(
 YES_NO_QUESTION_ZH = re.compile(r"(?:吗|(?<![怎什那这多])么|嘛)[？?。！!\s]*$|是否|(能|会|可|是|要|需|有|用|得)[不没]\1|可不可以|需不需要|有没有")
 # A card's bare yes/no opening: "Yes.", "No,", "会。", "不可以。"
 YES_NO_OPENER = re.compile(
-    r"^(?:(?:Yes|No)\b[,.:;]?\s*|(?:会|不会|可以|不可以|能|不能|是的|是|不是|需要|不需要|要|不用|有|没有|否|对)[。，；])"
+    r"^(?:(?:Yes|No)[,.:;]\s*|(?:会|不会|可以|不可以|能|不能|是的|是|不是|需要|不需要|要|不用|有|没有|否|对)[。，；])"
 )
 # The same after a hedge: "Reportedly yes: …" -> "Reportedly, …", "据介绍是的：…" -> "据介绍，…".
 HEDGED_YES_NO = re.compile(r"^(Reportedly|据介绍|据报道)\s*(?:yes|no|是的|不是)\s*[:：]\s*", re.I)
@@ -355,11 +355,14 @@ class Assistant(Runnable):
             return None
         return hits
 
-    def _card_draft(self, card: Card, hits: list[Hit], question: str = "", lang: Lang = Lang.EN) -> Draft:
+    def _card_draft(self, card: Card, hits: list[Hit], question: str = "", lang: Lang = Lang.EN,
+                    verdict: bool = True) -> Draft:
         """The card's parts with ``[n]`` markers over ``hits`` (the card's cited passages, in order).
 
         A card's "Yes." or "No," answers a yes/no question; to "what happens…" it would read oddly,
-        so it is left out when the question is not asked that way.
+        so it is left out when the question is not asked that way, and when ``verdict`` is False: the
+        card was reached without some of the question's words, which may be what decides the answer
+        ("can I import baby formula through cbec" is not "can I import through cbec").
         """
         pos = {h.chunk_id: i + 1 for i, h in enumerate(hits)}
 
@@ -371,7 +374,7 @@ class Assistant(Runnable):
 
         chinese = lang is Lang.ZH and bool(card.short_answer_zh)
         answer = card.short_answer_zh if chinese else card.short_answer
-        if question and not asks_yes_or_no(question):
+        if question and (not verdict or not asks_yes_or_no(question)):
             answer = YES_NO_OPENER.sub("", answer)
             answer = HEDGED_YES_NO.sub(lambda m: m.group(1) + ("，" if m.group(1).startswith("据") else ", "), answer)
             answer = answer[:1].upper() + answer[1:]
@@ -383,7 +386,7 @@ class Assistant(Runnable):
             basis = self._basis_sentence(card, hits, Lang.ZH if chinese else Lang.EN, standing)
             if basis:
                 # The card's "Yes."/"不能。" answers another question than "which document".
-                short = [re.sub(r"^(?:(?:Yes|No)\b[,.:;]?\s*|[^，。]{1,4}。)", "", x) for x in short]
+                short = [re.sub(r"^(?:(?:Yes|No)[,.:;]\s*|[^，。]{1,4}。)", "", x) for x in short]
                 short = [x[:1].upper() + x[1:] for x in short]
                 short.insert(0, basis)
         points: list[str] = []
@@ -742,6 +745,7 @@ class Assistant(Runnable):
             yield self._refusal(prep, hits, backend, timings, list(prep.warnings))
             return
         use_cards = self._uses_cards(prep) and match is None
+        partial = False  # the card matched only the question without its rarer words (see `core`)
         if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:
             # A Chinese question: matched on the cards' Chinese variants, word by word.
             match = self.cards.match_chinese(prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec,
@@ -766,9 +770,10 @@ class Assistant(Runnable):
                 # shorter question only confirms that card, never picks another.
                 near = [self.cards.cards[ci].id for _, _, ci, _ in self.cards.shortlist(prep.standalone, vec, ids, False)[:1]]
                 match = self.cards.match(core, self._embed(core), ids, declines=False, among=near)
+                partial = match is not None
         card_hits = self._card_hits(match.card, prep.filters) if match else None
         if match and card_hits:
-            draft = self._card_draft(match.card, card_hits, prep.question, prep.lang)
+            draft = self._card_draft(match.card, card_hits, prep.question, prep.lang, verdict=not partial)
             timings.update(answer=_ms(t1), total=_ms(t0))
             answer = self._finish(prep, card_hits, draft, "card", timings, "", hits, match.card)
             yield from self._emit(self._asking(answer, ask_back), stream)

@@ -254,3 +254,17 @@ def test_a_yes_no_question_gets_the_verdict_that_answers_it(real_assistant):
     a = real_assistant.invoke("can I use 9610 for B2B exports")
     assert a.card_id == "cbec-9610-not-for-b2b" and a.answer.startswith("No.") and "9710" in a.short_answer
     assert real_assistant.invoke("is 9610 also used for exports").answer.startswith("Yes")
+
+
+def test_a_card_answer_opening_with_a_negation_keeps_it(real_assistant):
+    """"No tax is collected…" is a statement, not a verdict: taking "No" off for a question not asked
+    as yes/no turned it into "Tax is collected…"."""
+    a = real_assistant.invoke("tell me about tax on returned cross-border imports and the annual quota")
+    assert a.card_id == "cbec-import-return-tax-quota" and a.answer.startswith("No tax is collected")
+
+
+def test_a_card_reached_without_the_questions_product_gives_no_verdict(real_assistant):
+    """"can i import baby formula through cbec" reaches the licensing card only once "baby formula" is
+    set aside; that card's "No," answers whether a licence is needed, not whether formula may come in."""
+    a = real_assistant.invoke("can i import baby formula through cbec")
+    assert not a.answer.startswith(("No", "Yes"))
