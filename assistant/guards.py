@@ -60,8 +60,10 @@ STEALTH = re.compile(
     r"will (anyone|anybody|customs|they|the officers?)( actually| really)? (check|notice|spot|find out|care|know|say anything|"
     r"leave (it|them) alone|let (it|them) (go|through))|before (customs|they|anyone) (spots?|notices?|finds?|catch\w*)|"
     r"customs (can'?t|cannot|won'?t) (say|do|tell|see|know)|look(s|ing)? (legit|legitimate|generic|real|like)|"
-    r"doesn'?t (mention|show)|won'?t (trigger|flag|show))\b"
-    r"|不.{0,3}被.{0,4}(发现|查|扣|抓)|别被|避免被|免得被|防止被|混过|过海关|不会被查|查不出|查得出|查出来|靠谱不|能混",
+    r"doesn'?t (mention|show)|won'?t (trigger|flag|show)|"
+    r"(if|whether) (customs|they|anyone|the officers?) (will|would|might|can|could) (check|notice|spot|find|catch|inspect)\w*)\b"
+    r"|不.{0,3}被.{0,4}(发现|查|扣|抓)|别被|避免被|免得被|防止被|混过|过海关|不会被查|查不出|查得出|查出来|靠谱不|能混"
+    r"|会不会(被)?(查|发现|抓)|能不能查出",
     re.I,
 )
 # What the request is for: getting under a limit, a cheaper rate, more quota, a harmless look.
@@ -132,6 +134,17 @@ DECLINE_CARD = {"false-data": "decline-order-splitting"}
 PROTECTING = re.compile(
     r"\b(stop|block|protect|record\w*|report|detect|catch|fight|against|prevent)\b.{0,40}\b(fakes?|counterfeits?|infring\w*|copies)\b", re.I
 )
+# The other side of an evasive object: recognising it, defining it, complaining or seeking redress as
+# its victim, fighting it as a right holder. "如何识别假货", "买到假货怎么维权", "拆单是怎么回事",
+# "二次销售怎么认定", "how do I know if my supplier sells fakes" ask how the rule works or how to be
+# protected by it; the method words (怎么, how do I) made them requests.
+OTHER_SIDE = re.compile(
+    r"\b(recogni[sz]\w*|identify\w*|spot|tell (if|whether|apart)|know (if|whether)|check (if|whether)|verify\w*|"
+    r"complain\w*|refund\w*|compensat\w*|report\w*|what (is|are|does|do)\b.{0,20}\b(mean|count)|"
+    r"(was|were|been|got) (sold|sent|shipped)|bought (a |an |some )?(fakes?|counterfeits?|replicas?))\b"
+    r"|识别|辨别|鉴别|判断|分辨|认定|定性|维权|投诉|举报|索赔|报案|打击|是怎么回事|什么意思|算不算|买到|收到|被人|冒用",
+    re.I,
+)
 
 
 # Asking what follows from a breach, or what to do after being caught, is not asking how to commit it.
@@ -154,9 +167,12 @@ def evasion_kind(question: str) -> str | None:
     """
     if CONSEQUENCE.search(question) and not STEALTH.search(question):
         return None  # a question about the consequences (or after being caught) is answered with them
+    if (OTHER_SIDE.search(question) and not STEALTH.search(question) and not EVASION.search(question)
+            and not PURPOSE.search(question)):
+        return None  # recognising, defining or being protected from it: answered with the rule
     asks = bool(REQUEST.search(question) or STEALTH.search(question) or PURPOSE.search(question))
     for kind, rx in EVASIVE_OBJECTS.items():
-        if kind == "counterfeits" and PROTECTING.search(question):
+        if kind == "counterfeits" and PROTECTING.search(question) and not STEALTH.search(question):
             continue  # stopping fakes is the right holder's side, not evasion
         if rx.search(question) and (asks or EVASION.search(question) or kind in INHERENT):
             return kind
