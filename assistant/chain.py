@@ -224,6 +224,7 @@ class Assistant(Runnable):
         # was 0.325 (English variants 0.416); off-topic Chinese questions are caught first by needing
         # a lexicon term and by the jurisdiction rule.
         self.min_relevance_zh = settings.min_relevance or DEFAULT_MIN_RELEVANCE_ZH
+        self._instruments: tuple | None = None  # (index, standing table, names), see `_instrument_table`
 
     @classmethod
     def from_settings(cls, settings: Settings, answerer: Answerer | None = None, use_cards: bool = True) -> Assistant:
@@ -437,18 +438,15 @@ class Assistant(Runnable):
 
     def _status_answer(self, prep: Prepared, retrieved: list[Hit], t0: float) -> Answer | None:
         """An instrument's standing from the corpus status model, when the question asks for it."""
-        from assistant.answering.status import (
-            asked_instrument,
-            asks_about_standing,
-            instruments,
-            status_sentence,
-        )
+        from assistant.answering.lookup import standing_asked
+        from assistant.answering.status import asked_instrument, asks_about_standing, status_sentence
 
-        if not asks_about_standing(prep.standalone):
+        if not ASKS_STATUS.search(prep.standalone):
             return None
-        index = self.retriever.bm25_index
-        table = instruments((index.chunk_id(r), index.metadatas[r]) for r in range(len(index.ids)))
-        inst = asked_instrument(prep.standalone, table)
+        table, names = self._instrument_table()
+        inst = asked_instrument(prep.standalone, table) if asks_about_standing(prep.standalone) else None
+        if inst is None:  # named by its title, not its number
+            inst = standing_asked(prep.standalone, prep.query if prep.query != prep.standalone else "", table, names)
         if inst is None:
             return None
         replacement = table.get(inst.superseded_by) if inst.status in {"superseded", "partly_superseded"} else None
@@ -461,6 +459,48 @@ class Assistant(Runnable):
                       lang=Lang.ZH.value if zh else Lang.EN.value)
         timings = {"retrieve": _ms(t0)}
         answer = self._finish(prep, hits, draft, "status", timings, "", retrieved, stated=frozenset({inst.doc_id}))
+        timings.update(answer=_ms(t0) - timings["retrieve"], total=_ms(t0))
+        return answer
+
+    def _instrument_table(self):
+        """Per document its standing and names, from the index (built once per index)."""
+        from assistant.answering.lookup import aliases
+        from assistant.answering.status import instruments
+
+        index = self.retriever.bm25_index
+        if self._instruments is None or self._instruments[0] is not index:
+            table = instruments((index.chunk_id(r), index.metadatas[r]) for r in range(len(index.ids)))
+            pairs = [(e.zh, e.en) for e in self.lexicon.entries if e.kind == "instrument"] if self.lexicon else []
+            self._instruments = (index, table, aliases(table, pairs))
+        return self._instruments[1], self._instruments[2]
+
+    def _lookup_answer(self, prep: Prepared, retrieved: list[Hit], t0: float) -> Answer | None:
+        """An instrument's overview, dates or article, quoted from it (see `answering.lookup`)."""
+        from assistant.answering.lookup import Asked, articles_of, asked_lookup, compose
+
+        table, names = self._instrument_table()
+        found = asked_lookup(prep.standalone, prep.query if prep.query != prep.standalone else "", table, names)
+        if found is None:
+            return None
+        index = self.retriever.bm25_index
+        # One instrument in several documents (Announcement 2018 No. 194: import and export rules): the
+        # document holding more of it first.
+        size = {d.doc_id: sum(m.get("doc_id") == d.doc_id for m in index.metadatas) for d in found.parts}
+        docs = sorted(found.parts, key=lambda d: -size[d.doc_id]) or [found.instrument]
+        if found.kind is Asked.ARTICLE:
+            wanted = {d.doc_id for d in docs}
+            ids = [index.chunk_id(r) for r in range(len(index.ids))
+                   if index.metadatas[r].get("doc_id") in wanted
+                   and found.article in articles_of(str(index.metadatas[r].get("article", "")))]
+        else:
+            ids = [d.chunk_id for d in docs]
+        hits = self._cited(ids) if ids else None
+        if not hits:
+            return None  # the article is not in the corpus: retrieval answers as for any question
+        draft = compose(found, hits, zh=prep.lang is Lang.ZH)
+        timings = {"retrieve": _ms(t0)}
+        answer = self._finish(prep, hits, draft, "instrument", timings, "", retrieved,
+                              stated=frozenset(d.doc_id for d in docs))
         timings.update(answer=_ms(t0) - timings["retrieve"], total=_ms(t0))
         return answer
 
@@ -566,7 +606,7 @@ class Assistant(Runnable):
 
     def _finish(self, prep: Prepared, hits: list[Hit], draft: Draft, backend: str, timings: dict, fallback: str,
                 retrieved: list[Hit] | None = None, card: Card | None = None, stated: frozenset[str] = frozenset()) -> Answer:
-        extractive = backend in (Backend.EXTRACTIVE, "card", "calculator", "status")
+        extractive = backend in (Backend.EXTRACTIVE, "card", "calculator", "status", "instrument")
         retrieved = hits if retrieved is None else retrieved
         warnings = list(prep.warnings)
         if fallback:
@@ -707,6 +747,10 @@ class Assistant(Runnable):
         status = self._status_answer(prep, hits, t0)
         if status is not None:  # "is X still in force?": the status model answers, citing X
             yield from self._emit(status, stream)
+            return
+        quoted = self._lookup_answer(prep, hits, t0)
+        if quoted is not None:  # "what is Announcement X about?", "what does Article N of Y say?"
+            yield from self._emit(quoted, stream)
             return
         calc = None if is_foreign(prep.standalone) else recognise(prep.standalone, chinese=prep.lang is Lang.ZH)
         ask_back, asked_topic = "", ""

@@ -142,3 +142,21 @@ def terms(text: str) -> list[str]:
 def escape_markdown(text: str) -> str:
     """Keep Markdown, but stop "$" from starting a formula and "<" from opening an HTML tag."""
     return re.sub(r"(?<!\\)\$", r"\\$", text).replace("<", "&lt;")
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_numeral(text: str) -> int:
+    """第十四条 -> 14; handles 一..九千九百九十九 and plain digits."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+    return total + current

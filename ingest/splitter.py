@@ -22,11 +22,9 @@ from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.schema import content_hash
+from assistant.text import cn_numeral
 from ingest.converters.base import SourceDocument
 from ingest.metadata import flat_metadata
-
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 # Several articles are "6–7", "6-7", "12 to 13" (a range) or "17 and 21–22", "17, 21" (a list); an
 # em dash is the heading's title separator ("Article 10 — 10-year validity" is Article 10).
@@ -37,20 +35,6 @@ CN_ARTICLE_RE = re.compile(r"^\s*第([零〇一二三四五六七八九十百千
 SECTION_RE = re.compile(r"^\s*(?:Section\s+)?(\d+(?:\.\d+){0,4})\.?\s+(?:[—–-]\s+)?(?=[A-Z\u4e00-\u9fff])")
 CHAPTER_RE = re.compile(r"^\s*(?:Chapter|CHAPTER|Part|PART)\s+[\dIVXLC]+\b|^\s*第[零〇一二三四五六七八九十百千\d]+[章节编]")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-
-
-def cn_numeral(text: str) -> int:
-    """第十四条 -> 14; handles 一..九千九百九十九 and plain digits."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
-            current = 0
-    return total + current
 
 
 def article_label(heading: str) -> str | None:

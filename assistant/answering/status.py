@@ -64,6 +64,7 @@ class Instrument:
     still_applies_zh: str
     effective: str
     expired_on: str
+    issued: str = ""
 
 
 def instruments(chunks: Iterable[tuple[str, dict]]) -> dict[str, Instrument]:
@@ -78,7 +79,7 @@ def instruments(chunks: Iterable[tuple[str, dict]]) -> dict[str, Instrument]:
             doc, cid, str(m.get("title", "")), str(m.get("title_zh", "")), str(m.get("official_ref", "")),
             str(m.get("doc_type", "")), str(m.get("status") or "in_force"), str(m.get("superseded_by", "")),
             str(m.get("still_applies", "")), str(m.get("still_applies_zh", "")), str(m.get("effective", "")),
-            str(m.get("expired_on", "")),
+            str(m.get("expired_on", "")), str(m.get("issued", "")),
         )
     return out
 

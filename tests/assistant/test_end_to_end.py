@@ -268,3 +268,19 @@ def test_a_card_reached_without_the_questions_product_gives_no_verdict(real_assi
     set aside; that card's "No," answers whether a licence is needed, not whether formula may come in."""
     a = real_assistant.invoke("can i import baby formula through cbec")
     assert not a.answer.startswith(("No", "Yes"))
+
+
+def test_a_question_about_an_instrument_is_answered_from_the_instrument(real_assistant):
+    """Named by number or by name, an instrument's overview, dates or article answer; a subject
+    inside it ("…say about returns") is answered as any other question."""
+    a = real_assistant.invoke("GACC Announcement 2020 No. 44 - what is it about?")
+    assert a.backend == "instrument" and a.citations[0].id == "gacc-2020-44-cbec-export-returns:overview:0"
+    art = real_assistant.invoke("海关行政处罚实施条例第二十五条怎么规定的")
+    assert art.backend == "instrument" and art.short_answer.startswith("《中华人民共和国海关行政处罚实施条例》")
+    assert {c.id for c in art.citations} >= {"customs-administrative-penalty-implementing-regulations:art-25:0",
+                                              "customs-administrative-penalty-implementing-regulations:art-25:1"}
+    when = real_assistant.invoke("知识产权海关保护条例是哪一年颁布的")
+    assert "2003" in when.short_answer and "现行有效" in when.short_answer
+    old = real_assistant.invoke("is the 1995 customs ipr regulation still in force")
+    assert old.backend == "status" and "179" in old.answer and "395" in old.answer
+    assert real_assistant.invoke("what does announcement 2018 No. 194 say about returns").backend != "instrument"

@@ -1,6 +1,6 @@
 """Shared text helpers: the words that decide which card and which passage answer a question."""
 
-from assistant.text import terms
+from assistant.text import cn_numeral, terms
 
 
 def test_terms_read_a_grouped_figure_as_one_number():
@@ -19,3 +19,8 @@ def test_plurals_meet_their_singular():
 def test_a_preposition_is_not_a_topic_word():
     """"export via 9610" asks what "export under 9610" asks: "via" must not count against a card."""
     assert terms("export via 9610") == terms("export 9610") == ["export", "9610"]
+
+
+def test_chinese_numerals_read_as_numbers():
+    assert cn_numeral("一百零二") == 102 and cn_numeral("二十") == 20 and cn_numeral("十") == 10
+    assert cn_numeral("二十五") == 25 and cn_numeral("25") == 25
