@@ -38,10 +38,10 @@ from assistant.guards import (
 )
 from assistant.language import Lang, detect, text
 from assistant.lexicon import Lexicon
-from assistant.readability import near_duplicate
+from assistant.readability import near_duplicate, numbers
 from assistant.retrieval import Filters, Hit, HybridRetriever, build_retriever
 from assistant.retrieval.source_prior import asks_for_cases, search_preferring_rules
-from assistant.schema import is_legal_text, named_codes
+from assistant.schema import is_legal_text, named_codes, passage_text
 from assistant.text import MARKER, split_sentences, terms
 
 DISCLAIMER = text("disclaimer", Lang.EN)
@@ -379,7 +379,7 @@ class Assistant(Runnable):
             answer = YES_NO_OPENER.sub("", answer)
             answer = HEDGED_YES_NO.sub(lambda m: m.group(1) + ("，" if m.group(1).startswith("据") else ", "), answer)
             answer = answer[:1].upper() + answer[1:]
-        short = marked(answer, card.legal_basis)
+        short = marked(answer, self._answer_sources(card, hits, answer))
         standing = bool(question) and bool(ASKS_STATUS.search(question))
         if question and (classify(question) is Intent.LEGAL_BASIS or standing):
             # "Which document says…": the instrument is the answer, so it comes first; "…is it still
@@ -400,6 +400,21 @@ class Assistant(Runnable):
         steps = [x for x in todo if not any(near_duplicate(x, y) for y in short + points)]
         return Draft(" ".join(short + points), "card", short=short, points=points, steps=steps, intent=card.intent,
                      lang=Lang.ZH.value if chinese else Lang.EN.value)
+
+    @staticmethod
+    def _answer_sources(card: Card, hits: list[Hit], answer: str) -> list[str]:
+        """The passages the card's answer rests on: its legal basis, and the cited passage stating a
+        figure the legal basis does not (a case card's "2,259 pairs of shoes" is in the case passage,
+        not in the article on infringing goods)."""
+        text = {h.chunk_id: passage_text(h.text, h.metadata) for h in hits}
+        ids = list(card.legal_basis)
+        missing = numbers(answer) - frozenset().union(*(numbers(text.get(c, "")) for c in ids))
+        for cid in card.cited_ids():
+            found = missing & numbers(text.get(cid, ""))
+            if found and cid not in ids:
+                ids.append(cid)
+                missing -= found
+        return ids
 
     def _basis_sentence(self, card: Card, hits: list[Hit], lang: Lang, standing: bool = False) -> str:
         """"Legal basis: Title, Article 10 [1]." from a card's legal-basis passages that are law; with
@@ -717,11 +732,18 @@ class Assistant(Runnable):
     def _uses_cards(self, prep: Prepared) -> bool:
         """Whether cards may answer: the extractive engine (LLM backends write their own answer from
         the passages) on the default view (a user who narrowed the sources, to a doc type, superseded
-        instruments or a date range, is answered from the passages those filters allow), and not a
-        question about a case, an example or figures (answered from those passages)."""
+        instruments or a date range, is answered from the passages those filters allow). A question
+        about cases, examples or figures is answered only by a case or statistics card (`_card_pool`)."""
         default_view = dataclasses.replace(prep.filters, workspace="") == self.retriever.filters
-        return (self.cards is not None and isinstance(self.answerer, ExtractiveAnswerer) and default_view
-                and not asks_for_cases(prep.query))
+        return self.cards is not None and isinstance(self.answerer, ExtractiveAnswerer) and default_view
+
+    def _card_pool(self, prep: Prepared, asked_topic: str) -> list[str] | None:
+        """The cards that may answer (None: all): those of a calculator's topic when it asks back for
+        an input, the case and statistics cards for "how many seizures in 2023?" or "any real cases?"
+        (a rule card would answer another question)."""
+        if asks_for_cases(prep.query):
+            return self.cards.illustrations()
+        return self.cards.of_topic(asked_topic)
 
     def _embed(self, text: str) -> list[float] | None:
         return self.retriever.store.embeddings.embed_documents([text])[0] if self.settings.dense_weight else None
@@ -779,7 +801,8 @@ class Assistant(Runnable):
         if not relevant and not chinese and self._uses_cards(prep) and vec is not None and not is_foreign(prep.standalone):
             # MiniLM scores a short colloquial question ("whats a recordal") far from every passage;
             # a card carrying nearly all its words is evidence enough that the corpus covers it.
-            match = self.cards.match(prep.standalone, vec, declines=False, words_only=True)
+            match = self.cards.match(prep.standalone, vec, declines=False, words_only=True,
+                                     among=self._card_pool(prep, asked_topic))
         if not relevant and match is None:
             retry = self._as_followup(inp, prep)
             if retry is not None:
@@ -790,21 +813,22 @@ class Assistant(Runnable):
             return
         use_cards = self._uses_cards(prep) and match is None
         partial = False  # the card matched only the question without its rarer words (see `core`)
+        pool = self._card_pool(prep, asked_topic) if use_cards else None
         if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:
             # A Chinese question: matched on the cards' Chinese variants, word by word.
             match = self.cards.match_chinese(prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec,
                                              english=prep.query, intent=classify(prep.standalone).value,
-                                             among=self.cards.of_topic(asked_topic))
+                                             among=pool)
         elif self.cards is not None and vec is not None and use_cards:
             ids = [h.chunk_id for h in hits]
             followup = prep.standalone != prep.question
             # A follow-up's own words may name the card: first for one joined to the previous question
             # ("…last? when can we renew it?": they name what is asked now), last for a swapped one.
             joined = followup and "? " in prep.standalone
-            own = lambda: self.cards.match(prep.question, self._embed(prep.question), ids, declines=False)  # noqa: E731
+            own = lambda: self.cards.match(prep.question, self._embed(prep.question), ids, declines=False,  # noqa: E731
+                                           among=pool)
             match = own() if joined else None
-            match = match or self.cards.match(prep.standalone, vec, ids, declines=False,
-                                              among=self.cards.of_topic(asked_topic))
+            match = match or self.cards.match(prep.standalone, vec, ids, declines=False, among=pool)
             if match is None and followup and not joined:
                 match = own()
             core = self.cards.core(prep.standalone)
@@ -812,7 +836,8 @@ class Assistant(Runnable):
                 # Without its product and place names the question may reach its card, but only the
                 # card closest to the whole question: the dropped words may be its point, so the
                 # shorter question only confirms that card, never picks another.
-                near = [self.cards.cards[ci].id for _, _, ci, _ in self.cards.shortlist(prep.standalone, vec, ids, False)[:1]]
+                near = [self.cards.cards[ci].id
+                        for _, _, ci, _ in self.cards.shortlist(prep.standalone, vec, ids, False, among=pool)[:1]]
                 match = self.cards.match(core, self._embed(core), ids, declines=False, among=near)
                 partial = match is not None
         card_hits = self._card_hits(match.card, prep.filters) if match else None

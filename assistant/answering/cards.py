@@ -359,6 +359,10 @@ class CardIndex:
         )
         return CardMatch(card, float(sim), self.variants[vi]) if confident else None
 
+    def illustrations(self) -> list[str]:
+        """Ids of the case and statistics cards (``ILLUSTRATIVE_TOPICS``)."""
+        return [c.id for c in self.cards if c.topic in ILLUSTRATIVE_TOPICS]
+
     def of_topic(self, topic: str) -> list[str] | None:
         """Ids of the cards on ``topic``; None (no restriction) for "" or a topic no card has."""
         ids = [c.id for c in self.cards if topic and c.topic == topic]

@@ -11,7 +11,7 @@ import pytest
 from assistant.answering.cards import Card, cards_dir, load_cards
 from assistant.config import Settings
 from assistant.readability import has_slug, is_dangling, is_meta
-from assistant.schema import is_legal_text, is_primary
+from assistant.schema import is_legal_text, is_primary, passage_text
 from ingest.pipeline import load_corpus
 from ingest.splitter import split_document
 
@@ -29,7 +29,9 @@ def chunks() -> dict[str, dict]:
     out = {}
     for d in docs:
         for c in split_document(d, settings.chunk_size, settings.chunk_overlap):
-            out[c.metadata["chunk_id"]] = {"meta": c.metadata, "text": c.page_content}
+            # The passage a reader sees under its citation: without the title and headings, which may
+            # name a figure ("…2,259 pairs of sports shoes…") the passage itself does not state.
+            out[c.metadata["chunk_id"]] = {"meta": c.metadata, "text": passage_text(c.page_content, c.metadata)}
     return out
 
 
