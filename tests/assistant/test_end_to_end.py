@@ -284,3 +284,17 @@ def test_a_question_about_an_instrument_is_answered_from_the_instrument(real_ass
     old = real_assistant.invoke("is the 1995 customs ipr regulation still in force")
     assert old.backend == "status" and "179" in old.answer and "395" in old.answer
     assert real_assistant.invoke("what does announcement 2018 No. 194 say about returns").backend != "instrument"
+
+
+def test_a_question_asking_for_figures_or_cases_gets_a_statistics_or_case_card(real_assistant):
+    """Kept from every card, "how many … in 2023" got a composed answer on another 2023 figure."""
+    a = real_assistant.invoke("how many ipr detentions did customs make in 2023")
+    assert a.card_id == "stats-ipr-enforcement-2023" and "62,100" in a.short_answer
+
+
+def test_a_card_answer_cites_the_passage_stating_its_figures(real_assistant):
+    """The case card's answer names 2,259 pairs of shoes: a passage marked on it states that figure."""
+    a = real_assistant.invoke("Do fake 'bought overseas' certificates help if the goods are counterfeit? Any case?")
+    assert a.card_id == "case-xiamen-gaoqi-fake-purchase-certificates"
+    marked = set(markers(a.short_answer))
+    assert any("2,259" in c.text for c in a.citations if c.marker in marked)
