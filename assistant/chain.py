@@ -48,7 +48,8 @@ DISCLAIMER = text("disclaimer", Lang.EN)
 REFUSAL = text("refusal", Lang.EN)
 # Which result lines answer a calculation's question (the rest become points).
 # A guarantee's lead says who posts it: a seller asking "what must I lodge" learns it is the right holder.
-LEAD_LINES = {"tax": ("Tax payable", "Route"), "guarantee": ("Amount", "At most", "Posted by"), "deadline": ("3 working days",)}
+LEAD_LINES = {"tax": ("Tax payable", "Route"), "guarantee": ("Amount", "At most", "Posted by"), "deadline": ("3 working days",),
+              "allowance": ("Left this year", "Largest order")}
 # A question answered by yes or no opens with an auxiliary ("can I…", "is it…", "do I need…").
 YES_NO_QUESTION = re.compile(
     r"^\s*(and |so |but |ok(ay)? |hi,? )?(can|could|may|might|is|are|am|do|does|did|will|would|should|must|has|have|shall)\b",

@@ -67,14 +67,19 @@ class Calculation:
         return TOOL_TOPICS.get(self.tool, "")
 
 
-TOOL_TOPICS = {"guarantee": "guarantees", "tax": "tax"}
+TOOL_TOPICS = {"guarantee": "guarantees", "tax": "tax", "allowance": "tax"}
 
 
 WAN = re.compile(r"(\d+)万(\d)(?![\d万])")  # "2万5" = 25,000 as sellers say it
 
 
+# "买了2万" is RMB 20,000 when spending is the subject (not "2万件", 20,000 items).
+BARE_WAN = re.compile(r"(\d+(?:\.\d+)?)万(?![元块\d件个批次人双份箱只台盒瓶])")
+
+
 def _wan(text: str) -> str:
-    return WAN.sub(lambda m: f"{int(m.group(1)) * 10000 + int(m.group(2)) * 1000}元", text)
+    text = WAN.sub(lambda m: f"{int(m.group(1)) * 10000 + int(m.group(2)) * 1000}元", text)
+    return BARE_WAN.sub(lambda m: f"{Decimal(m.group(1)) * 10000:f}元".replace(".0元", "元"), text) if SPENT.search(text) else text
 
 
 def _amounts_at(text: str) -> list[tuple[int, int, Decimal]]:
@@ -189,6 +194,10 @@ def recognise(question: str, today: dt.date | None = None, chinese: bool = False
         return Calculation("deadline", {"served": found_dates[0]})
     if TAX.search(question) and HOW_MUCH.search(question) and OWN_ORDER.search(question) and not money:
         return Calculation("tax", {}, ask["value"])
+    if SPENT.search(question) and len(money) == 1 and (ROOM.search(question) or HOW_MUCH.search(question)) \
+            and not TAX.search(question):
+        # "I have spent 24,000 this year, how much more can I buy?": the one amount is what was spent.
+        return Calculation("allowance", {"spent_this_year": money[0]})
     if (TAX.search(question) or ROOM.search(question) or (SPENT.search(question) and len(money) > 1)) and money:
         spent = Decimal(0)
         price = money[-1] if len(money) > 1 else money[0]
@@ -221,6 +230,12 @@ def chinese_lead(tool: str, result) -> str:
     if tool == "tax":
         duty = "" if result.tax_complete else "（未含关税：未提供关税税率）"
         return f"应缴税款约{rmb(result.tax_payable)}{duty}；{ROUTES_ZH.get(str(result.route.value), '')}。"
+    if tool == "allowance":
+        if result.left_this_year <= 0:
+            return f"今年的26,000元年度限值已用完（已购{rmb(result.spent_this_year)}），之后的购买按一般贸易进口。"
+        largest = min(result.left_this_year, result.per_order_limit)
+        return (f"今年还可购买{rmb(result.left_this_year)}（年度限值26,000元，已购{rmb(result.spent_this_year)}）；"
+                f"同时受单次5,000元限值约束，单笔最多{rmb(largest)}。")
     if tool == "guarantee":
         # Who posts it comes first: a seller asking "what guarantee must I lodge" learns it is not theirs to post.
         who = WHO_POSTS_ZH.get(result.who_posts, "")

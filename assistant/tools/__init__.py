@@ -1,4 +1,5 @@
-"""Deterministic calculators with citations: CBEC tax, IPR guarantees, working-day deadlines, mode choice.
+"""Deterministic calculators with citations: CBEC tax and the annual allowance left, IPR guarantees,
+working-day deadlines, mode choice.
 
 Each tool is a pure function from a typed input dataclass to a result that carries its figures, the
 arithmetic as ``steps``, the ``rules`` applied in words, the ``legal_basis`` (chunk ids of the indexed
@@ -22,7 +23,7 @@ from assistant.tools.base import Explained, ToolInputError
 from assistant.tools.deadlines import DeadlineInput, DeadlineResult, calculate_deadlines
 from assistant.tools.guarantee import GuaranteeInput, GuaranteeResult, calculate_guarantee
 from assistant.tools.mode import ModeInput, ModeResult, choose_mode
-from assistant.tools.tax import TaxInput, TaxResult, calculate_tax
+from assistant.tools.tax import AllowanceInput, AllowanceResult, TaxInput, TaxResult, calculate_allowance, calculate_tax
 
 
 class Tool(NamedTuple):
@@ -46,6 +47,7 @@ class _Registry(dict[str, Tool]):
 
 TOOLS: dict[str, Tool] = _Registry(
     tax=Tool(TaxInput, calculate_tax),
+    allowance=Tool(AllowanceInput, calculate_allowance),
     guarantee=Tool(GuaranteeInput, calculate_guarantee),
     deadline=Tool(DeadlineInput, calculate_deadlines),
     mode=Tool(ModeInput, choose_mode),
@@ -65,6 +67,7 @@ def run_tool(name: str, **fields: Any) -> Explained:
 __all__ = [
     "TOOLS", "Tool", "UnknownTool", "ToolInputError", "Explained", "run_tool",
     "TaxInput", "TaxResult", "calculate_tax",
+    "AllowanceInput", "AllowanceResult", "calculate_allowance",
     "GuaranteeInput", "GuaranteeResult", "calculate_guarantee",
     "DeadlineInput", "DeadlineResult", "calculate_deadlines",
     "ModeInput", "ModeResult", "choose_mode",

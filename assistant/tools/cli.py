@@ -1,6 +1,7 @@
 """`python -m assistant tool NAME ...`: run one calculator from the command line.
 
     python -m assistant tool tax --price 3000 --vat 13 --consumption 15 --spent 24000 [--quantity 1 --freight 0] [--json]
+    python -m assistant tool allowance --spent 20000 [--json]
     python -m assistant tool guarantee --mode ex_officio --value 150000 [--json]
     python -m assistant tool deadline --served 2026-09-26 [--detained 2026-10-09] [--json]
     python -m assistant tool mode --direction export --buyer business --stock overseas_warehouse [--json]
@@ -24,6 +25,7 @@ FLAGS = {
         "vat_rate": "--vat", "consumption_rate": "--consumption", "duty_rate": "--duty",
         "category": "--category", "spent_this_year": "--spent",
     },
+    "allowance": {"spent_this_year": "--spent"},
     "guarantee": {"mode": "--mode", "goods_value": "--value", "previous_year_costs": "--previous-costs"},
     "deadline": {"served": "--served", "detained": "--detained"},
     "mode": {"direction": "--direction", "buyer": "--buyer", "stock": "--stock"},
@@ -31,9 +33,9 @@ FLAGS = {
 
 
 def add_tool_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``tool`` and its four calculators on the main command's subparsers."""
-    tool = sub.add_parser("tool", help="deterministic calculators with legal basis: tax, guarantee, deadline, mode")
-    which = tool.add_subparsers(dest="tool", required=True, metavar="{tax,guarantee,deadline,mode}")
+    """Register ``tool`` and its calculators on the main command's subparsers."""
+    tool = sub.add_parser("tool", help="deterministic calculators with legal basis: tax, allowance, guarantee, deadline, mode")
+    which = tool.add_subparsers(dest="tool", required=True, metavar="{tax,allowance,guarantee,deadline,mode}")
 
     def parser(name: str, help_text: str) -> argparse.ArgumentParser:
         p = which.add_parser(name, help=help_text)
@@ -50,6 +52,9 @@ def add_tool_parser(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--duty", metavar="PCT", dest="duty_rate", help="duty rate in percent, for full-rate routes (no default)")
     t.add_argument("--category", metavar="NAME", help="general, cosmetics or high_end_cosmetics: sets usual rates (an assumption)")
     t.add_argument("--spent", metavar="RMB", default="0", dest="spent_this_year", help="CBEC imports so far this year, RMB")
+
+    a = parser("allowance", "what is left of the RMB 26,000 annual CBEC limit")
+    a.add_argument("--spent", metavar="RMB", required=True, dest="spent_this_year", help="CBEC imports so far this year, RMB")
 
     g = parser("guarantee", "customs IPR guarantee amount and tier")
     g.add_argument("--mode", metavar="MODE", required=True, help="on_application, ex_officio, general or patent_counter")

@@ -397,3 +397,52 @@ def _full_rate_steps(
         f"{label} total = {rmb(full.total)} (rounded once, to the fen)",
     ]
 
+
+
+@dataclass(frozen=True)
+class AllowanceInput:
+    """What a buyer has spent on CBEC retail imports this year (RMB): "how much more can I buy?"."""
+
+    spent_this_year: Amount
+
+
+@dataclass(kw_only=True)
+class AllowanceResult(Explained):
+    """What is left of the annual limit, and what one order may be."""
+
+    spent_this_year: Decimal
+    left_this_year: Decimal
+    per_order_limit: Decimal
+
+    def headline(self) -> list[str]:
+        if self.left_this_year <= 0:
+            return ["Left this year: nothing (RMB 26,000 annual limit reached); further purchases are general trade"]
+        largest = min(self.left_this_year, self.per_order_limit)
+        return [
+            f"Left this year: {rmb(self.left_this_year)} of the RMB 26,000 annual limit",
+            f"Largest order within both limits: {rmb(largest)}",
+        ]
+
+
+def calculate_allowance(inp: AllowanceInput) -> AllowanceResult:
+    """The rest of a buyer's annual CBEC allowance (Cai Guan Shui [2018] No. 49)."""
+    spent = to_decimal("spent_this_year", inp.spent_this_year)
+    left = max(ANNUAL_LIMIT - spent, Decimal(0))
+    steps = [f"Left this year = RMB 26,000 - {rmb(spent)} already spent = {rmb(left)}"
+             + (" (the limit is reached)" if spent >= ANNUAL_LIMIT else "")]
+    result = AllowanceResult(spent_this_year=spent, left_this_year=left, per_order_limit=PER_TRANSACTION_LIMIT,
+                             steps=steps)
+    result.rules = [
+        "Each buyer may import up to RMB 26,000 a year and RMB 5,000 an order through CBEC retail imports.",
+        "A single item over RMB 5,000 may still come in if the year's total stays within RMB 26,000, at full rates.",
+        "Purchases beyond the annual limit are handled as general trade.",
+    ]
+    if left > 0:
+        steps.append(f"Largest order within both limits = min({rmb(left)}, RMB 5,000) = {rmb(min(left, PER_TRANSACTION_LIMIT))}")
+        if left > PER_TRANSACTION_LIMIT:
+            steps.append("A single indivisible item over RMB 5,000 may also come in, at full rates, if it fits in "
+                         f"{rmb(left)}")
+    else:
+        steps.append("Further purchases this year are general trade, not CBEC retail imports")
+    result.cite(LIMITS, SINGLE_ITEM, OVER_ANNUAL)
+    return result

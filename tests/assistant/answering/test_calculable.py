@@ -39,6 +39,9 @@ def test_dates_in_common_forms_default_to_this_year():
         ("I have spent 24000 this year, can I order a 3000 rmb bag", "tax",
          {"unit_price": Decimal(3000), "spent_this_year": Decimal(24000)}),
         ("已经买了2万5，还能再下一单2000的包吗", "tax", {"unit_price": Decimal(2000), "spent_this_year": Decimal(25000)}),
+        # One amount, and it is what was spent: the question is what is left of the year.
+        ("I have spent 24000 rmb this year, how much more can I buy", "allowance", {"spent_this_year": Decimal(24000)}),
+        ("我今年已经买了2万了还能买多少", "allowance", {"spent_this_year": Decimal(20000)}),
     ],
 )
 def test_calculable_questions_are_recognised_with_their_inputs(question, tool, inputs):

@@ -38,6 +38,8 @@ def _results():
     yield "tax", tax.calculate_tax(tax.TaxInput(unit_price=6000, spent_this_year=10000))
     yield "tax", tax.calculate_tax(tax.TaxInput(unit_price=3000, quantity=2))
     yield "tax", tax.calculate_tax(tax.TaxInput(unit_price=3000, spent_this_year=24000))
+    yield "tax", tax.calculate_allowance(tax.AllowanceInput(spent_this_year=20000))
+    yield "tax", tax.calculate_allowance(tax.AllowanceInput(spent_this_year=30000))
     for m in guarantee.GuaranteeMode:
         yield "guarantee", guarantee.calculate_guarantee(guarantee.GuaranteeInput(m, 50000, 300000))
     yield "deadline", deadlines.calculate_deadlines(deadlines.DeadlineInput("2026-09-26"))

@@ -9,10 +9,11 @@ from assistant.tools import TOOLS, Explained, ToolInputError, UnknownTool, run_t
 from assistant.tools.deadlines import DeadlineInput
 from assistant.tools.guarantee import GuaranteeInput
 from assistant.tools.mode import ModeInput
-from assistant.tools.tax import TaxInput
+from assistant.tools.tax import AllowanceInput, TaxInput
 
 SAMPLES = {
     "tax": {"unit_price": 3000, "vat_rate": 13, "consumption_rate": 15, "spent_this_year": 24000},
+    "allowance": {"spent_this_year": 24000},
     "guarantee": {"mode": "ex_officio", "goods_value": 150000},
     "deadline": {"served": "2026-09-26"},
     "mode": {"direction": "export", "buyer": "business", "stock": "overseas_warehouse"},
@@ -20,8 +21,9 @@ SAMPLES = {
 
 
 def test_registry_maps_names_to_input_type_and_function():
-    assert set(TOOLS) == {"tax", "guarantee", "deadline", "mode"}
-    expected = {"tax": TaxInput, "guarantee": GuaranteeInput, "deadline": DeadlineInput, "mode": ModeInput}
+    assert set(TOOLS) == {"tax", "allowance", "guarantee", "deadline", "mode"}
+    expected = {"tax": TaxInput, "allowance": AllowanceInput, "guarantee": GuaranteeInput, "deadline": DeadlineInput,
+                "mode": ModeInput}
     for name, (input_type, run) in TOOLS.items():
         assert input_type is expected[name] and dataclasses.is_dataclass(input_type) and callable(run)
 
@@ -29,7 +31,7 @@ def test_registry_maps_names_to_input_type_and_function():
 def test_unknown_tool_fails_loudly_with_the_known_ones():
     with pytest.raises(UnknownTool) as info:
         TOOLS["vat"]
-    assert str(info.value) == "unknown tool 'vat'; known tools: deadline, guarantee, mode, tax"
+    assert str(info.value) == "unknown tool 'vat'; known tools: allowance, deadline, guarantee, mode, tax"
     with pytest.raises(KeyError):
         run_tool("vat")
     assert TOOLS.get("vat") is None  # .get keeps its usual meaning

@@ -47,6 +47,12 @@ def test_guarantee(capsys):
     assert code == 0 and "Amount: RMB 350,000.00" in out
 
 
+def test_allowance(capsys):
+    code, out, _ = run(capsys, "allowance", "--spent", "20000", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["left_this_year"] == 6000.0 and d["per_order_limit"] == 5000.0
+
+
 def test_deadline(capsys):
     code, out, _ = run(capsys, "deadline", "--served", "2026-09-26", "--json")
     d = json.loads(out)
