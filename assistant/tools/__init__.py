@@ -23,7 +23,14 @@ from assistant.tools.base import Explained, ToolInputError
 from assistant.tools.deadlines import DeadlineInput, DeadlineResult, calculate_deadlines
 from assistant.tools.guarantee import GuaranteeInput, GuaranteeResult, calculate_guarantee
 from assistant.tools.mode import ModeInput, ModeResult, choose_mode
-from assistant.tools.tax import AllowanceInput, AllowanceResult, TaxInput, TaxResult, calculate_allowance, calculate_tax
+from assistant.tools.tax import (
+    AllowanceInput,
+    AllowanceResult,
+    TaxInput,
+    TaxResult,
+    calculate_allowance,
+    calculate_tax,
+)
 
 
 class Tool(NamedTuple):
