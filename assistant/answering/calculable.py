@@ -73,13 +73,13 @@ TOOL_TOPICS = {"guarantee": "guarantees", "tax": "tax", "allowance": "tax"}
 WAN = re.compile(r"(\d+)万(\d)(?![\d万])")  # "2万5" = 25,000 as sellers say it
 
 
-# "买了2万" is RMB 20,000 when spending is the subject (not "2万件", 20,000 items).
+# "买了2万", "货值5万": RMB 20,000 and 50,000, as sellers say them (not "2万件", 20,000 items).
 BARE_WAN = re.compile(r"(\d+(?:\.\d+)?)万(?![元块\d件个批次人双份箱只台盒瓶])")
 
 
 def _wan(text: str) -> str:
     text = WAN.sub(lambda m: f"{int(m.group(1)) * 10000 + int(m.group(2)) * 1000}元", text)
-    return BARE_WAN.sub(lambda m: f"{Decimal(m.group(1)) * 10000:f}元".replace(".0元", "元"), text) if SPENT.search(text) else text
+    return BARE_WAN.sub(lambda m: f"{Decimal(m.group(1)) * 10000:f}元".replace(".0元", "元"), text)
 
 
 def _amounts_at(text: str) -> list[tuple[int, int, Decimal]]:
