@@ -176,6 +176,16 @@ def _turns(history: list) -> list[tuple[str, str]]:
     return [(h["role"], h["content"]) if isinstance(h, dict) else tuple(h) for h in history]
 
 
+def _completes_calculation(prev: str, question: str, joined: str, zh: bool) -> bool:
+    """Whether the follow-up supplies what makes the previous question computable, or the other way
+    round: neither is a complete calculation alone, the two together are."""
+    if is_foreign(joined):
+        return False
+    alone = [recognise(x, chinese=zh) for x in (prev, question)]
+    together = recognise(joined, chinese=zh)
+    return together is not None and not together.missing and all(c is None or c.missing for c in alone)
+
+
 def _previous_question(turns: list[tuple[str, str]]) -> str | None:
     return next((t for r, t in reversed(turns) if r == "user"), None)
 
@@ -294,7 +304,13 @@ class Assistant(Runnable):
             except Exception:  # rewriting is a help, not a requirement
                 return rewrite(prev, question)
         out = rewrite(prev, question)
-        if out == question and self.lexicon is not None and detect(question) is Lang.ZH:
+        zh = detect(question) is Lang.ZH
+        joined = f"{prev.rstrip('？?')}{'？' if zh else '? '}{question}"
+        if out == question and _completes_calculation(prev, question, joined, zh):
+            # "跨境电商进口税怎么算" + "300元的东西要交多少", "goods worth 100000 detained on application" +
+            # "how much guarantee": neither is computable alone, together they are.
+            return joined
+        if out == question and self.lexicon is not None and zh:
             # A Chinese follow-up with no term of its own ("要多久才有结果？", "那一年呢？") would be refused
             # as not understood; joined to the previous question it keeps that question's subject.
             subject = [zh for zh, _ in self.lexicon.translate(question).matches if zh not in ASKING_WORDS_ZH]

@@ -52,7 +52,7 @@ def _find(cls: str, text: str) -> re.Match | None:
 
 def is_followup(question: str) -> bool:
     words = question.split()
-    return (bool(_FOLLOWUP_START.match(question)) or (len(words) <= 6 and bool(_PRONOUN.search(question)))
+    return (bool(_FOLLOWUP_START.match(question)) or (len(words) <= 8 and bool(_PRONOUN.search(question)))
             or bool(_FOLLOWUP_ZH.search(question)))
 
 

@@ -298,3 +298,14 @@ def test_a_card_answer_cites_the_passage_stating_its_figures(real_assistant):
     assert a.card_id == "case-xiamen-gaoqi-fake-purchase-certificates"
     marked = set(markers(a.short_answer))
     assert any("2,259" in c.text for c in a.citations if c.marker in marked)
+
+
+def test_a_followup_that_completes_a_calculation_is_computed(real_assistant):
+    """Neither turn is computable alone: the amount in one, the tax or guarantee asked in the other."""
+    tax = _after(real_assistant, "跨境电商进口税怎么算", "300元的东西要交多少")
+    assert tax.backend == "calculator" and "27.30" in tax.short_answer
+    guarantee = _after(real_assistant, "my goods worth 100000 were detained on application", "how much guarantee")
+    assert guarantee.backend == "calculator" and "100,000" in guarantee.short_answer
+    # A previous calculation is not reused for an unrelated amount.
+    fine = _after(real_assistant, "how much tax on a 300 rmb lipstick", "what is the fine for goods worth 100000 rmb")
+    assert fine.backend != "calculator"
