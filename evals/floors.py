@@ -9,7 +9,7 @@ from evals.runner import Row
 # Floors CI holds the reference Q&A to (tests/evals/test_reference_floors.py runs them).
 FLOORS = {
     "hit@5": 0.90,
-    "must_include": 0.90,  # measured 0.919 (make eval); below it for another machine's float rounding
+    "must_include": 0.93,  # measured 0.942 (make eval); below it for another machine's float rounding
     "readable": 0.98,
     "citation_valid": 1.0,
     "citation_support": 1.0,
@@ -23,8 +23,8 @@ AT_MOST = {"false_refusal_rate"}  # floors that are ceilings
 # Chinese questions are held to their own floors (answers must be in Chinese too).
 LANGUAGE_FLOORS = {
     "zh": {"must_include": 0.85, "refusal_accuracy": 1.0, "false_refusal_rate": 0.02, "evasion_declined": 1.0,
-           "chinese_text": 1.0, "chinese_short_answer": 0.88},  # measured 0.914
-    "en": {"must_include": 0.88, "refusal_accuracy": 1.0, "evasion_declined": 1.0},
+           "chinese_text": 1.0, "chinese_short_answer": 0.92},  # measured 0.932
+    "en": {"must_include": 0.92, "refusal_accuracy": 1.0, "evasion_declined": 1.0},  # measured 0.932
 }
 
 
