@@ -762,6 +762,11 @@ class Assistant(Runnable):
             return self.cards.illustrations()
         return self.cards.of_topic(asked_topic)
 
+    def _card_pools(self, pool: list[str] | None, prep: Prepared, asked_topic: str) -> list[list[str] | None]:
+        """The card pools to try in turn: after the case and statistics cards, the others, for a
+        question using "case" of its own matter ("can customs refer a case to the police")."""
+        return [pool, self.cards.of_topic(asked_topic)] if asks_for_cases(prep.query) else [pool]
+
     def _embed(self, text: str) -> list[float] | None:
         return self.retriever.store.embeddings.embed_documents([text])[0] if self.settings.dense_weight else None
 
@@ -833,9 +838,10 @@ class Assistant(Runnable):
         pool = self._card_pool(prep, asked_topic) if use_cards else None
         if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:
             # A Chinese question: matched on the cards' Chinese variants, word by word.
-            match = self.cards.match_chinese(prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec,
-                                             english=prep.query, intent=classify(prep.standalone).value,
-                                             among=pool)
+            for among in self._card_pools(pool, prep, asked_topic):
+                match = match or self.cards.match_chinese(
+                    prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec, english=prep.query,
+                    intent=classify(prep.standalone).value, among=among)
         elif self.cards is not None and vec is not None and use_cards:
             ids = [h.chunk_id for h in hits]
             followup = prep.standalone != prep.question
@@ -848,6 +854,9 @@ class Assistant(Runnable):
             match = match or self.cards.match(prep.standalone, vec, ids, declines=False, among=pool)
             if match is None and followup and not joined:
                 match = own()
+            for among in self._card_pools(pool, prep, asked_topic)[1:]:
+                pool = among
+                match = match or self.cards.match(prep.standalone, vec, ids, declines=False, among=pool)
             core = self.cards.core(prep.standalone)
             if match is None and core != prep.standalone and len(core.split()) >= 3:
                 # Without its product and place names the question may reach its card, but only the

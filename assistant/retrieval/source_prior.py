@@ -16,8 +16,9 @@ import re
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.types import Filters, Hit
 
+# "Phone cases" are goods ("can I ship branded phone cases under 9610?"); "the NOKIA phone case" is a case.
 ASKS_FOR_CASES = re.compile(
-    r"\b(cases?|examples?|precedents?|happened to|real[- ]life|statistics?|figures?|how many (seizures|cases|detentions|batches)|"
+    r"\b(cases?(?<!phone cases)(?<!pencil cases)|examples?|precedents?|happened to|real[- ]life|statistics?|figures?|how many (seizures|cases|detentions|batches)|"
     r"seized in|in (19|20)\d\d)\b|案例|例子|统计|数据",
     re.I,
 )

@@ -309,3 +309,9 @@ def test_a_followup_that_completes_a_calculation_is_computed(real_assistant):
     # A previous calculation is not reused for an unrelated amount.
     fine = _after(real_assistant, "how much tax on a 300 rmb lipstick", "what is the fine for goods worth 100000 rmb")
     assert fine.backend != "calculator"
+
+
+def test_a_question_using_case_for_its_own_matter_still_gets_a_rule_card(real_assistant):
+    """"refer a case" is no request for published cases: with no case card for it, the rule card answers."""
+    a = real_assistant.invoke("can customs refer a case to the police")
+    assert a.card_id == "ipr-criminal-referral"
