@@ -749,23 +749,18 @@ class Assistant(Runnable):
     def _uses_cards(self, prep: Prepared) -> bool:
         """Whether cards may answer: the extractive engine (LLM backends write their own answer from
         the passages) on the default view (a user who narrowed the sources, to a doc type, superseded
-        instruments or a date range, is answered from the passages those filters allow). A question
-        about cases, examples or figures is answered only by a case or statistics card (`_card_pool`)."""
+        instruments or a date range, is answered from the passages those filters allow). Which cards
+        come first: `_card_pools`."""
         default_view = dataclasses.replace(prep.filters, workspace="") == self.retriever.filters
         return self.cards is not None and isinstance(self.answerer, ExtractiveAnswerer) and default_view
 
-    def _card_pool(self, prep: Prepared, asked_topic: str) -> list[str] | None:
-        """The cards that may answer (None: all): those of a calculator's topic when it asks back for
-        an input, the case and statistics cards for "how many seizures in 2023?" or "any real cases?"
-        (a rule card would answer another question)."""
-        if asks_for_cases(prep.query):
-            return self.cards.illustrations()
-        return self.cards.of_topic(asked_topic)
-
-    def _card_pools(self, pool: list[str] | None, prep: Prepared, asked_topic: str) -> list[list[str] | None]:
-        """The card pools to try in turn: after the case and statistics cards, the others, for a
-        question using "case" of its own matter ("can customs refer a case to the police")."""
-        return [pool, self.cards.of_topic(asked_topic)] if asks_for_cases(prep.query) else [pool]
+    def _card_pools(self, prep: Prepared, asked_topic: str) -> list[list[str] | None]:
+        """The card ids that may answer, tried in turn (None: every card): those of a calculator's
+        topic when it asks back for an input; for "how many seizures in 2023?" or "any real cases?"
+        the case and statistics cards first (a rule card would answer another question), then the
+        others, for a question using "case" of its own matter ("can customs refer a case to the police")."""
+        topic = self.cards.of_topic(asked_topic)
+        return [self.cards.illustrations(), topic] if asks_for_cases(prep.query) else [topic]
 
     def _embed(self, text: str) -> list[float] | None:
         return self.retriever.store.embeddings.embed_documents([text])[0] if self.settings.dense_weight else None
@@ -824,7 +819,7 @@ class Assistant(Runnable):
             # MiniLM scores a short colloquial question ("whats a recordal") far from every passage;
             # a card carrying nearly all its words is evidence enough that the corpus covers it.
             match = self.cards.match(prep.standalone, vec, declines=False, words_only=True,
-                                     among=self._card_pool(prep, asked_topic))
+                                     among=self._card_pools(prep, asked_topic)[0])
         if not relevant and match is None:
             retry = self._as_followup(inp, prep)
             if retry is not None:
@@ -835,10 +830,11 @@ class Assistant(Runnable):
             return
         use_cards = self._uses_cards(prep) and match is None
         partial = False  # the card matched only the question without its rarer words (see `core`)
-        pool = self._card_pool(prep, asked_topic) if use_cards else None
+        pools = self._card_pools(prep, asked_topic) if use_cards else [None]
+        pool = pools[0]
         if self.cards is not None and vec is not None and use_cards and prep.query != prep.standalone:
             # A Chinese question: matched on the cards' Chinese variants, word by word.
-            for among in self._card_pools(pool, prep, asked_topic):
+            for among in pools:
                 match = match or self.cards.match_chinese(
                     prep.standalone, self.lexicon, [h.chunk_id for h in hits], vec, english=prep.query,
                     intent=classify(prep.standalone).value, among=among)
@@ -854,8 +850,7 @@ class Assistant(Runnable):
             match = match or self.cards.match(prep.standalone, vec, ids, declines=False, among=pool)
             if match is None and followup and not joined:
                 match = own()
-            for among in self._card_pools(pool, prep, asked_topic)[1:]:
-                pool = among
+            for pool in pools[1:]:
                 match = match or self.cards.match(prep.standalone, vec, ids, declines=False, among=pool)
             core = self.cards.core(prep.standalone)
             if match is None and core != prep.standalone and len(core.split()) >= 3:
