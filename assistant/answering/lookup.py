@@ -21,6 +21,7 @@ from enum import StrEnum
 from assistant.answering.base import Draft
 from assistant.answering.status import Instrument, instrument_keys
 from assistant.language import Lang, article_text, status_text
+from assistant.retrieval.types import Hit
 from assistant.schema import PRIMARY_DOC_TYPES, passage_text
 from assistant.text import cn_numeral, plain, split_sentences, terms
 
@@ -65,7 +66,7 @@ GENERIC = frozenset(terms(
     "e-commerce ecommerce about say says cover covers provide provides require requires set out contain contains "
     "summary summarise summarize overview main content contents point points mean means issued published adopted "
     "enacted promulgated passed take took effect force effective start started apply applied date year since when "
-    "article art annual year still"
+    "article art annual still"
 ))
 _NUMBER_TEXT = re.compile(r"[\[\(（〔]?(?:19|20)\d\d[\]\)）〕年]?\s*(?:No\.?|第)?\s*\d{1,4}\s*号?", re.I)
 
@@ -110,8 +111,9 @@ def _years(text: str) -> set[str]:
 
 def named(texts: Iterable[str], table: dict[str, Instrument], names: dict[str, str]) -> tuple[list[Instrument], list[str]] | None:
     """The documents of the instrument the texts name, by official number or else by its longest
-    name (best first), with the words that named it. Of several documents sharing a name, one from a year the text names, else the one
-    in force ("the 1995 customs IPR regulations" is Decree No. 179, not the text in force)."""
+    name (best first), with the words that named it. Of several documents sharing a name, those of a
+    year the text names come first, else the one in force ("the 1995 customs IPR regulations" is
+    Decree No. 179, not the text in force)."""
     texts = [t for t in texts if t]
     for text in texts:
         keys = instrument_keys(text)
@@ -189,7 +191,7 @@ _DATE = re.compile(rf"\b\d{{1,2}} {_MONTH} (?:19|20)\d\d\b|\b{_MONTH} (?:19|20)\
 MAX_SENTENCES = {Asked.ABOUT: 4, Asked.DATES: 3, Asked.ARTICLE: 6}
 
 
-def compose(found: Lookup, hits: list, zh: bool = False) -> Draft:
+def compose(found: Lookup, hits: list[Hit], zh: bool = False) -> Draft:
     """The answer from the instrument's own passages (``hits``, in order; marker n is hits[n-1]): its
     overview's opening sentences, the sentences giving its dates, or the article's sentences. A
     Chinese answer opens with the instrument's Chinese name, number and standing."""
