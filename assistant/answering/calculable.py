@@ -232,10 +232,9 @@ def chinese_lead(tool: str, result) -> str:
         return f"应缴税款约{rmb(result.tax_payable)}{duty}；{ROUTES_ZH.get(str(result.route.value), '')}。"
     if tool == "allowance":
         if result.left_this_year <= 0:
-            return f"今年的26,000元年度限值已用完（已购{rmb(result.spent_this_year)}），之后的购买按一般贸易进口。"
-        largest = min(result.left_this_year, result.per_order_limit)
-        return (f"今年还可购买{rmb(result.left_this_year)}（年度限值26,000元，已购{rmb(result.spent_this_year)}）；"
-                f"同时受单次5,000元限值约束，单笔最多{rmb(largest)}。")
+            return f"今年的年度限值{rmb(result.annual_limit)}已用完（已购{rmb(result.spent_this_year)}），之后的购买按一般贸易进口。"
+        return (f"今年还可购买{rmb(result.left_this_year)}（年度限值{rmb(result.annual_limit)}，已购{rmb(result.spent_this_year)}）；"
+                f"同时受单次{rmb(result.per_order_limit)}限值约束，单笔最多{rmb(result.largest_order)}。")
     if tool == "guarantee":
         # Who posts it comes first: a seller asking "what guarantee must I lodge" learns it is not theirs to post.
         who = WHO_POSTS_ZH.get(result.who_posts, "")

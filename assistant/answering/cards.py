@@ -176,12 +176,12 @@ INTENT_BONUS = 0.1
 # for steps) is what tells the seller's card from the right holder's.
 ZH_VARIANT_WEIGHT = 1.0
 ZH_NEAR_VERBATIM = 0.9  # a variant this close is the question, typos and all
-COMPATIBLE = {"amount": "penalty"}
+COMPATIBLE = {"amount": "penalty"}  # a fine is an amount: penalty and amount cards answer the same questions
 # Cards about one published case or one year's figures illustrate a rule; a seller asking about their
 # own goods ("海关发现我的包裹里有假货") wants the rule and the next steps, as retrieval prefers rules
 # (`source_prior`), unless the question asks for cases or figures.
 ILLUSTRATIVE_TOPICS = frozenset({"cases", "statistics"})
-FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me|mine|we|we're|our|ours|us)\b|我", re.I)  # a fine is an amount: penalty and amount cards answer the same questions
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me|mine|we|we're|our|ours|us)\b|我", re.I)
 
 
 @dataclass

@@ -412,15 +412,21 @@ class AllowanceResult(Explained):
 
     spent_this_year: Decimal
     left_this_year: Decimal
+    annual_limit: Decimal
     per_order_limit: Decimal
+
+    @property
+    def largest_order(self) -> Decimal:
+        """The largest order within both limits (nothing once the year's limit is reached)."""
+        return min(self.left_this_year, self.per_order_limit)
 
     def headline(self) -> list[str]:
         if self.left_this_year <= 0:
-            return ["Left this year: nothing (RMB 26,000 annual limit reached); further purchases are general trade"]
-        largest = min(self.left_this_year, self.per_order_limit)
+            return [f"Left this year: nothing ({rmb(self.annual_limit)} annual limit reached); "
+                    "further purchases are general trade"]
         return [
-            f"Left this year: {rmb(self.left_this_year)} of the RMB 26,000 annual limit",
-            f"Largest order within both limits: {rmb(largest)}",
+            f"Left this year: {rmb(self.left_this_year)} of the {rmb(self.annual_limit)} annual limit",
+            f"Largest order within both limits: {rmb(self.largest_order)}",
         ]
 
 
@@ -428,21 +434,24 @@ def calculate_allowance(inp: AllowanceInput) -> AllowanceResult:
     """The rest of a buyer's annual CBEC allowance (Cai Guan Shui [2018] No. 49)."""
     spent = to_decimal("spent_this_year", inp.spent_this_year)
     left = max(ANNUAL_LIMIT - spent, Decimal(0))
-    steps = [f"Left this year = RMB 26,000 - {rmb(spent)} already spent = {rmb(left)}"
-             + (" (the limit is reached)" if spent >= ANNUAL_LIMIT else "")]
-    result = AllowanceResult(spent_this_year=spent, left_this_year=left, per_order_limit=PER_TRANSACTION_LIMIT,
-                             steps=steps)
+    result = AllowanceResult(spent_this_year=spent, left_this_year=left, annual_limit=ANNUAL_LIMIT,
+                             per_order_limit=PER_TRANSACTION_LIMIT)
+    result.steps = [f"Left this year = {rmb(ANNUAL_LIMIT)} - {rmb(spent)} already spent = {rmb(left)}"
+                    + (" (the limit is reached)" if spent >= ANNUAL_LIMIT else "")]
     result.rules = [
-        "Each buyer may import up to RMB 26,000 a year and RMB 5,000 an order through CBEC retail imports.",
-        "A single item over RMB 5,000 may still come in if the year's total stays within RMB 26,000, at full rates.",
+        f"Each buyer may import up to {rmb(ANNUAL_LIMIT)} a year and {rmb(PER_TRANSACTION_LIMIT)} an order "
+        "through CBEC retail imports.",
+        f"A single item over {rmb(PER_TRANSACTION_LIMIT)} may still come in if the year's total stays within "
+        f"{rmb(ANNUAL_LIMIT)}, at full rates.",
         "Purchases beyond the annual limit are handled as general trade.",
     ]
     if left > 0:
-        steps.append(f"Largest order within both limits = min({rmb(left)}, RMB 5,000) = {rmb(min(left, PER_TRANSACTION_LIMIT))}")
+        result.steps.append(f"Largest order within both limits = min({rmb(left)}, {rmb(PER_TRANSACTION_LIMIT)}) "
+                            f"= {rmb(result.largest_order)}")
         if left > PER_TRANSACTION_LIMIT:
-            steps.append("A single indivisible item over RMB 5,000 may also come in, at full rates, if it fits in "
-                         f"{rmb(left)}")
+            result.steps.append(f"A single indivisible item over {rmb(PER_TRANSACTION_LIMIT)} may also come in, "
+                                f"at full rates, if it fits in {rmb(left)}")
     else:
-        steps.append("Further purchases this year are general trade, not CBEC retail imports")
+        result.steps.append("Further purchases this year are general trade, not CBEC retail imports")
     result.cite(LIMITS, SINGLE_ITEM, OVER_ANNUAL)
     return result

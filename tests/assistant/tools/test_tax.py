@@ -262,7 +262,7 @@ def test_the_allowance_left_is_the_annual_limit_less_what_was_spent():
 
     r = calculate_allowance(AllowanceInput(spent_this_year=20000))
     assert r.left_this_year == D(6000) and r.headline()[1] == "Largest order within both limits: RMB 5,000.00"
-    assert r.steps[0] == "Left this year = RMB 26,000 - RMB 20,000.00 already spent = RMB 6,000.00"
+    assert r.steps[0] == "Left this year = RMB 26,000.00 - RMB 20,000.00 already spent = RMB 6,000.00"
     assert calculate_allowance(AllowanceInput(spent_this_year=24000)).headline()[1].endswith("RMB 2,000.00")
     over = calculate_allowance(AllowanceInput(spent_this_year=30000))
     assert over.left_this_year == 0 and "general trade" in over.headline()[0]
